@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Build corpora/train.jsonl and corpora/test.jsonl from the raw batches.
+
+Steps (deterministic):
+1. read corpora/raw/*.jsonl (authors' batches, flags carry `evidence` strings);
+2. resolve each flag's evidence to start/end offsets in the text (first
+   occurrence, or the n-th with "occurrence": n);
+3. drop exact and squashed duplicates (same text after removing spaces,
+   punctuation and invisible characters), keeping the first;
+4. group records that share any 15-character run (squashed) — connected
+   components — so near-duplicates can never straddle the split;
+5. assign whole groups to test, seeded, until each label reaches ~22% in test.
+Augmentation, if any, happens after this split and keeps each copy in its
+source's split.
+
+Usage: python scripts/build_corpus.py [--seed 13] [--test-share 0.22]
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "corpora" / "raw"
+SHINGLE = 15
+
+
+def squash(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def resolve(rec: dict) -> dict:
+    text = rec["text"]
+    flags = []
+    for f in rec.get("flags", []):
+        ev = f["evidence"]
+        occ = int(f.get("occurrence", 1))
+        pos = -1
+        for _ in range(occ):
+            pos = text.find(ev, pos + 1)
+            if pos < 0:
+                raise SystemExit(f"{rec['id']}: evidence {ev!r} (occurrence {occ}) not in text")
+        flags.append({"kind": f["kind"], "detail": f["detail"], "start": pos, "end": pos + len(ev), "evidence": ev})
+    out = {"id": rec["id"], "text": text, "label": rec["label"], "flags": flags, "source": rec.get("source", "written")}
+    if rec.get("tags"):
+        out["tags"] = sorted(set(rec["tags"]))
+    if rec.get("note"):
+        out["note"] = rec["note"]
+    return out
+
+
+class DSU:
+    def __init__(self, n: int) -> None:
+        self.p = list(range(n))
+
+    def find(self, x: int) -> int:
+        while self.p[x] != x:
+            self.p[x] = self.p[self.p[x]]
+            x = self.p[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.p[max(ra, rb)] = min(ra, rb)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--test-share", type=float, default=0.22)
+    args = ap.parse_args()
+    recs: list[dict] = []
+    seen_text: set[str] = set()
+    seen_sq: set[str] = set()
+    dropped = 0
+    for path in sorted(RAW.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = resolve(json.loads(line))
+            sq = squash(r["text"])
+            if r["text"] in seen_text or (sq and sq in seen_sq):
+                dropped += 1
+                continue
+            seen_text.add(r["text"])
+            seen_sq.add(sq)
+            recs.append(r)
+    n = len(recs)
+    dsu = DSU(n)
+    owner: dict[str, int] = {}
+    for i, r in enumerate(recs):
+        s = squash(r["text"])
+        for k in range(len(s) - SHINGLE + 1):
+            sh = s[k : k + SHINGLE]
+            if sh in owner:
+                dsu.union(owner[sh], i)
+            else:
+                owner[sh] = i
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(n):
+        groups[dsu.find(i)].append(i)
+    label_total = Counter(r["label"] for r in recs)
+    target = {lab: args.test_share * c for lab, c in label_total.items()}
+    in_test: Counter[str] = Counter()
+
+    def key(g: list[int]) -> str:
+        return hashlib.sha256(f"{args.seed}:{recs[g[0]]['id']}".encode()).hexdigest()
+
+    test_idx: set[int] = set()
+    biggest = max(len(g) for g in groups.values())
+    for g in sorted(groups.values(), key=key):
+        if len(g) > max(20, 0.02 * n):
+            continue  # very large near-duplicate families stay in train
+        cnt = Counter(recs[i]["label"] for i in g)
+        if all(in_test[lab] + c <= target[lab] + 2 for lab, c in cnt.items()):
+            test_idx.update(g)
+            in_test.update(cnt)
+    train = [r for i, r in enumerate(recs) if i not in test_idx]
+    test = [r for i, r in enumerate(recs) if i in test_idx]
+    for name, rows in (("train.jsonl", train), ("test.jsonl", test)):
+        with open(ROOT / "corpora" / name, "w", encoding="utf-8") as fh:
+            for r in rows:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    print(f"{n} records ({dropped} duplicates dropped); {len(groups)} groups, largest {biggest}")
+    print(f"train {len(train)} {dict(Counter(r['label'] for r in train))}")
+    print(f"test  {len(test)} {dict(Counter(r['label'] for r in test))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

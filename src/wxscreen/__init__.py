@@ -1,0 +1,66 @@
+"""wxscreen — screen WeChat messages sent to people behind on online loans.
+
+Labels a message ``negotiation_offer``, ``collection_notice``, ``suspicious``,
+``possible_scam`` or ``other`` with calibrated scores, and flags requests for
+personal data and transfers to unofficial accounts with the exact characters
+that triggered them.
+
+>>> import wxscreen
+>>> wxscreen.classify("已逾期30天，可申请分期还款，请在官方APP内确认方案").label.value
+'negotiation_offer'
+
+Importing wxscreen is cheap: jieba and scikit-learn are loaded on first use.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from ._api import classify, classify_many
+from ._errors import (
+    CorpusFormatError,
+    DetectorSpecError,
+    InvalidInputError,
+    ModelLoadError,
+    ModelVersionError,
+    WxScreenError,
+)
+from ._mask import mask_identifiers
+from ._models import Flag, Label, ModelInfo, Screening
+from ._normalize import NormalizedText, normalize
+from ._screener import Screener, load_screener
+
+try:
+    __version__ = version("wxscreen")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "CorpusFormatError",
+    "DetectorSpecError",
+    "Flag",
+    "InvalidInputError",
+    "Label",
+    "ModelInfo",
+    "ModelLoadError",
+    "ModelVersionError",
+    "NormalizedText",
+    "Screener",
+    "Screening",
+    "WxScreenError",
+    "__version__",
+    "classify",
+    "classify_many",
+    "load_screener",
+    "mask_identifiers",
+    "normalize",
+]
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if hasattr(_obj, "__module__") and _name != "__version__":
+        try:
+            _obj.__module__ = "wxscreen"
+        except (AttributeError, TypeError):
+            pass
+del _name, _obj

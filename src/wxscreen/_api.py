@@ -1,0 +1,76 @@
+"""Module-level convenience functions over a lazily built default Screener."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from ._models import Screening
+from ._screener import Screener, load_screener
+
+__all__ = ["classify", "classify_many", "default_screener"]
+
+_default: Screener | None = None
+_lock = threading.Lock()
+
+
+def default_screener() -> Screener:
+    """Return the process-wide Screener over the shipped model (built once, under a lock)."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = load_screener()
+    return _default
+
+
+def classify(text: str) -> Screening:
+    """Screen one WeChat message with the shipped model.
+
+    Parameters
+    ----------
+    text : str
+        The message as received. Empty or whitespace-only text is ``other``.
+
+    Returns
+    -------
+    Screening
+        Label, calibrated scores of the five labels, flags with evidence
+        offsets into ``text``, reasons and model information.
+
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a ``str`` (the message names the type received).
+
+    Examples
+    --------
+    >>> import wxscreen
+    >>> r = wxscreen.classify("请把收到的验证码发给我，马上帮您办理减免")
+    >>> r.label.value, r.flags[0].detail
+    ('possible_scam', 'verification_code')
+    """
+    return default_screener().classify(text)
+
+
+def classify_many(texts: Iterable[str]) -> list[Screening]:
+    """Screen many messages at once (one feature transform, one predict).
+
+    Parameters
+    ----------
+    texts : iterable of str
+        Messages; a generator is fine. A bare ``str`` is refused.
+
+    Returns
+    -------
+    list of Screening
+        One result per message, in order.
+
+    Raises
+    ------
+    wxscreen.InvalidInputError
+        If ``texts`` is a single ``str``.
+    TypeError
+        If an element is not a ``str``.
+    """
+    return default_screener().classify_many(texts)

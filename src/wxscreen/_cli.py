@@ -1,0 +1,172 @@
+"""Command-line interface: ``wxscreen classify|train|eval``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+__all__ = ["main"]
+
+
+def _human(text_no: int, s: Any, out: TextIO) -> None:
+    sc = ", ".join(f"{k} {v:.2f}" for k, v in sorted(s.scores.items(), key=lambda kv: -kv[1]))
+    out.write(f"[{text_no}] {s.label.value}  ({sc})\n")
+    for f in s.flags:
+        out.write(f"    flag {f.kind}/{f.detail} [{f.start}:{f.end}] «{f.evidence}» rule={f.rule} score={f.score:.2f}\n")
+    for r in s.reasons:
+        out.write(f"    why: {r}\n")
+
+
+def _read_stdin_messages(stream: TextIO) -> list[str]:
+    msgs = []
+    for line in stream:
+        line = line.rstrip("\n")
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                msgs.append(line)
+                continue
+            if isinstance(obj, dict) and isinstance(obj.get("text"), str):
+                msgs.append(obj["text"])
+                continue
+        msgs.append(line)
+    return msgs
+
+
+def _cmd_classify(args: argparse.Namespace) -> int:
+    from . import load_screener
+
+    screener = load_screener(args.model, mask_identifiers=not args.no_mask)
+    texts = _read_stdin_messages(sys.stdin) if args.text == ["-"] else [" ".join(args.text)]
+    results = screener.classify_many(texts)
+    for i, s in enumerate(results, 1):
+        if args.json:
+            sys.stdout.write(s.model_dump_json() + "\n")
+        else:
+            _human(i, s, sys.stdout)
+    return 0
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import load_screener
+    from ._persist import save_bundle
+    from .training import evaluate, load_corpus, train
+
+    root = Path(args.corpus)
+    train_files = sorted(root.glob("train*.jsonl")) if root.is_dir() else [root]
+    test_files = sorted(root.glob("test*.jsonl")) if root.is_dir() else []
+    if not train_files:
+        sys.stderr.write(f"wxscreen train: no train*.jsonl in {root}\n")
+        return 2
+    records = load_corpus(train_files)
+    bundle = train(records, seed=args.seed)
+    out = save_bundle(bundle, args.out)
+    if test_files:
+        screener = load_screener(out)
+        rep = evaluate(screener, load_corpus(test_files))
+        bundle.metadata["test_metrics"] = {
+            "n": rep.n,
+            "accuracy": rep.accuracy,
+            "macro_f1": rep.macro_f1,
+            "per_label_f1": {k: v.f1 for k, v in rep.per_label.items()},
+            "per_flag": {k: {"precision": v.precision, "recall": v.recall} for k, v in rep.per_flag.items() if v.support},
+        }
+        save_bundle(bundle, args.out)
+    sys.stdout.write(f"trained on {len(records)} records; model written to {out}\n")
+    if "test_metrics" in bundle.metadata:
+        tm = bundle.metadata["test_metrics"]
+        sys.stdout.write(f"held-out test: n={tm['n']} accuracy={tm['accuracy']} macro-F1={tm['macro_f1']}\n")
+    return 0
+
+
+def _format_report(rep: Any, name: str) -> str:
+    lines = [f"== {name}: {rep.n} records =="]
+    if rep.labelled:
+        lines.append(f"accuracy {rep.accuracy:.4f}   macro-F1 {rep.macro_f1:.4f}")
+        lines.append(f"{'label':<20}{'precision':>10}{'recall':>10}{'F1':>8}{'support':>9}")
+        for k, m in rep.per_label.items():
+            lines.append(f"{k:<20}{m.precision:>10.3f}{m.recall:>10.3f}{m.f1:>8.3f}{m.support:>9}")
+        labs = list(rep.confusion)
+        short = [x[:8] for x in labs]
+        lines.append("confusion (rows gold, columns predicted): " + " ".join(f"{s:>9}" for s in short))
+        for g in labs:
+            lines.append(f"  {g:<38}" + " ".join(f"{rep.confusion[g][p]:>9}" for p in labs))
+        lines.append(f"{'flag kind':<24}{'precision':>10}{'recall':>10}{'support':>9}{'predicted':>10}")
+        for k, m in rep.per_flag.items():
+            if m.support or m.predicted:
+                lines.append(f"{k:<24}{m.precision:>10.3f}{m.recall:>10.3f}{m.support:>9}{m.predicted:>10}")
+        if rep.span_exact is not None:
+            lines.append(f"gold spans matched exactly: {rep.span_exact:.3f}")
+        lines.append(f"risky (scam+suspicious) precision {rep.risky_precision:.3f} recall {rep.risky_recall:.3f}")
+        lines.append(f"hard negatives: {rep.hard_negatives}, with any flag: {rep.hard_negatives_flagged}")
+    if rep.accepted is not None:
+        lines.append(f"expect-accepted rate {rep.accepted:.4f}")
+        for k, v in rep.accepted_by_source_label.items():
+            lines.append(f"  {k:<28} {v['accepted']:.4f}  (n={int(v['n'])})")
+    return "\n".join(lines) + "\n"
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import load_screener
+    from .training import evaluate, load_corpus
+
+    screener = load_screener(args.model)
+    status = 0
+    for f in args.files:
+        rep = evaluate(screener, load_corpus(f))
+        if args.format == "json":
+            sys.stdout.write(rep.model_dump_json(indent=2) + "\n")
+        else:
+            sys.stdout.write(_format_report(rep, Path(f).name))
+        if args.errors:
+            with open(args.errors, "a", encoding="utf-8") as fh:
+                for e in rep.errors:
+                    fh.write(json.dumps({"file": str(f), **e}, ensure_ascii=False) + "\n")
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of the ``wxscreen`` command."""
+    p = argparse.ArgumentParser(prog="wxscreen", description="Screen WeChat messages sent to indebted borrowers.")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    c = sub.add_parser("classify", help="screen messages: TEXT, or - for stdin (one per line, or JSONL with 'text')")
+    c.add_argument("text", nargs="+", help="the message, or - to read stdin")
+    c.add_argument("--json", action="store_true", help="one Screening JSON per line")
+    c.add_argument("--model", default=None, help="bundle directory (default: the shipped model)")
+    c.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
+    c.set_defaults(func=_cmd_classify)
+
+    t = sub.add_parser("train", help="train a model from CORPUS_DIR (train*.jsonl; test*.jsonl is evaluated)")
+    t.add_argument("corpus")
+    t.add_argument("--out", required=True, help="output bundle directory")
+    t.add_argument("--seed", type=int, default=0)
+    t.set_defaults(func=_cmd_train)
+
+    e = sub.add_parser("eval", help="evaluate on JSONL files with 'label' or 'expect'")
+    e.add_argument("files", nargs="+")
+    e.add_argument("--model", default=None)
+    e.add_argument("--format", choices=["text", "json"], default="text")
+    e.add_argument("--errors", default=None, help="append misclassified records to this JSONL file")
+    e.set_defaults(func=_cmd_eval)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"wxscreen: {exc}\n")
+        return 1

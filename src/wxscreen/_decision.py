@@ -1,0 +1,96 @@
+"""The decision policy: the one place where classifier and detectors meet.
+
+:func:`decide` takes the calibrated probabilities of the classifier and the
+flags found by the detectors and returns the final label and the reasons.
+The label is the arg-max of the probabilities unless one of these rules
+escalates it (LABELS.md §2; each rule adds a sentence to ``reasons``):
+
+R1  ``unofficial_transfer`` ⇒ ``possible_scam``.
+R2  ``personal_data_request`` for a secret (``verification_code``,
+    ``password``, ``screen_share``, ``face_scan``) ⇒ ``possible_scam``.
+R3  ``personal_data_request`` for both ``bank_card`` and ``id_number``
+    ⇒ ``possible_scam``.
+R4  any other ``personal_data_request`` ⇒ at least ``suspicious``.
+
+Rules only ever raise the label (towards ``possible_scam``); they never lower
+what the classifier found. Scores are left as the classifier computed them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ._models import LABEL_ORDER, Flag, Label
+
+__all__ = ["SECRET_DETAILS", "decide"]
+
+#: personal_data_request details that imply possible_scam (LABELS.md §2).
+SECRET_DETAILS = frozenset({"verification_code", "password", "screen_share", "face_scan"})
+
+_ZH = {
+    "verification_code": "验证码",
+    "password": "密码",
+    "screen_share": "屏幕共享",
+    "face_scan": "人脸/视频",
+    "bank_card": "银行卡号",
+    "id_number": "身份证号",
+}
+
+
+def _raise_to(current: Label, floor: Label) -> Label:
+    return floor if floor.rank < current.rank else current
+
+
+def decide(scores: Mapping[str, float], flags: Sequence[Flag]) -> tuple[Label, list[str]]:
+    """Combine classifier scores and detector flags into the final label.
+
+    Parameters
+    ----------
+    scores : mapping of str to float
+        Calibrated probability per label value (all five labels).
+    flags : sequence of Flag
+        Flags found in the message.
+
+    Returns
+    -------
+    label : Label
+        The final label.
+    reasons : list of str
+        One sentence per rule that escalated the label (empty when the label is
+        the classifier's arg-max).
+    """
+    best = max(LABEL_ORDER, key=lambda lab: (scores[lab.value], -lab.rank))
+    label = best
+    reasons: list[str] = []
+    kinds = {f.kind for f in flags}
+    pdr = {f.detail for f in flags if f.kind == "personal_data_request"}
+
+    if "unofficial_transfer" in kinds:
+        details = sorted({f.detail for f in flags if f.kind == "unofficial_transfer"})
+        new = _raise_to(label, Label.POSSIBLE_SCAM)
+        if new is not label:
+            reasons.append(
+                f"rule R1: asks for a transfer outside the lender's official channel ({', '.join(details)}) "
+                f"⇒ possible_scam (LABELS.md §2)"
+            )
+        label = new
+    secret = sorted(pdr & SECRET_DETAILS)
+    if secret:
+        new = _raise_to(label, Label.POSSIBLE_SCAM)
+        if new is not label:
+            names = "、".join(_ZH.get(d, d) for d in secret)
+            reasons.append(f"rule R2: asks for a secret ({names}) ⇒ possible_scam (LABELS.md §2)")
+        label = new
+    if {"bank_card", "id_number"} <= pdr:
+        new = _raise_to(label, Label.POSSIBLE_SCAM)
+        if new is not label:
+            reasons.append("rule R3: asks for bank card number together with ID number ⇒ possible_scam (LABELS.md §2)")
+        label = new
+    if pdr:
+        new = _raise_to(label, Label.SUSPICIOUS)
+        if new is not label:
+            reasons.append(
+                f"rule R4: asks for personal data ({', '.join(sorted(pdr))}) ⇒ at least suspicious (LABELS.md §2)"
+            )
+        label = new
+    return label, reasons

@@ -1,0 +1,79 @@
+"""Masking of identifiers (phone, card, ID numbers, account handles) in outputs.
+
+LABELS.md §3: identifiers are masked in every output by default, keeping at
+most the first 4 and the last 4 digits. Masking never changes the length of
+a string, so masked evidence still lines up with the raw text.
+"""
+
+from __future__ import annotations
+
+import regex
+
+__all__ = ["mask_identifiers"]
+
+# Digit runs, allowing single spaces or hyphens inside (6222 8888 …, 138-0000-0000).
+_DIGITS = regex.compile(r"(?<![0-9a-z_])[0-9](?:[ \-]?[0-9xX*]){6,}(?![0-9a-z_])", regex.IGNORECASE)
+_HANDLE = regex.compile(
+    r"(?:微信号?|v信|vx|wx|weixin|qq号?|q号|扣扣|支付宝(?:账号|帐号|号)?|telegram|tg|飞机号|账号|帐号|id)"
+    r"\s*[:：]?\s*(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12})",
+    regex.IGNORECASE,
+)
+# Official short hotlines (95xxx, 400/800 numbers) are kept visible.
+_HOTLINE = regex.compile(r"^(?:95\d{3,4}|[48]00[ \-]?\d{3}[ \-]?\d{4}|1\d{4})$")
+
+
+def _fold(text: str) -> str:
+    """Map full-width ASCII to half-width, one character for one (for matching only)."""
+    return "".join(chr(ord(c) - 0xFEE0) if "\uff01" <= c <= "\uff5e" else c for c in text)
+
+
+def _mask_digits(chunk: str) -> str:
+    pos = [i for i, c in enumerate(chunk) if c.isdigit()]
+    if len(pos) <= 8:
+        keep = set(pos[:2] + pos[-2:])
+    else:
+        keep = set(pos[:4] + pos[-4:])
+    return "".join("*" if (c.isdigit() and i not in keep) else c for i, c in enumerate(chunk))
+
+
+def mask_identifiers(text: str) -> str:
+    """Mask phone, card and ID numbers and account handles in ``text``.
+
+    Parameters
+    ----------
+    text : str
+        Any text (raw or normalised).
+
+    Returns
+    -------
+    str
+        The text with the same length, identifier digits and letters replaced
+        by ``*``: runs of 7 or more digits keep at most their first 4 and last
+        4 digits (first and last 2 when 8 digits or fewer); account handles
+        after 微信/vx/QQ/支付宝/账号 keep their first and last 2 characters.
+        Official hotlines (95xxx, 400/800) are left as they are.
+
+    Examples
+    --------
+    >>> mask_identifiers("卡号6222 0212 3456 7890 123，加vx: zhang_8899")
+    '卡号6222 **** **** ***0 123，加vx: zh******99'
+    """
+    if not text:
+        return text
+    folded = _fold(text)
+    out = list(text)
+    for m in _DIGITS.finditer(folded):
+        chunk = m.group()
+        if _HOTLINE.match(chunk):
+            continue
+        if "*" in chunk and sum(c.isdigit() for c in chunk) <= 8:
+            continue  # already masked upstream (6222****0000)
+        masked = _mask_digits(chunk)
+        for i, c in enumerate(masked):
+            if c == "*":
+                out[m.start() + i] = "*"
+    for m in _HANDLE.finditer(folded):
+        a, b = m.span("h")
+        for i in range(a + 2, b - 2):
+            out[i] = "*"
+    return "".join(out)

@@ -1,0 +1,149 @@
+"""Result types: frozen pydantic v2 models returned by every public call."""
+
+from __future__ import annotations
+
+import enum
+import math
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+__all__ = ["Flag", "FlagKind", "Label", "ModelInfo", "Screening", "RISKY_LABELS", "LABEL_ORDER"]
+
+
+class Label(str, enum.Enum):
+    """The five labels of LABELS.md §1, in precedence order (first wins)."""
+
+    POSSIBLE_SCAM = "possible_scam"
+    SUSPICIOUS = "suspicious"
+    NEGOTIATION_OFFER = "negotiation_offer"
+    COLLECTION_NOTICE = "collection_notice"
+    OTHER = "other"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return self.value
+
+    @property
+    def rank(self) -> int:
+        """Precedence rank: 0 for ``possible_scam`` (highest) to 4 for ``other``."""
+        return LABEL_ORDER.index(self)
+
+
+#: Labels in precedence order (LABELS.md §1).
+LABEL_ORDER: tuple[Label, ...] = tuple(Label)
+#: Labels that count as risky in binary evaluations.
+RISKY_LABELS: frozenset[Label] = frozenset({Label.POSSIBLE_SCAM, Label.SUSPICIOUS})
+
+FlagKind = Literal[
+    "personal_data_request",
+    "unofficial_transfer",
+    "threat",
+    "impersonation",
+    "off_platform",
+    "advance_fee",
+    "borrow_to_repay",
+]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class Flag(BaseModel):
+    """One warning sign found in a message, with the characters that triggered it.
+
+    Attributes
+    ----------
+    kind : str
+        One of the seven flag kinds of LABELS.md §2.
+    detail : str
+        The detail within the kind (e.g. ``"verification_code"``).
+    start, end : int
+        Offsets, in characters, into the ORIGINAL text passed in:
+        ``text[start:end]`` is the evidence.
+    evidence : str
+        ``text[start:end]`` with phone, card, ID numbers and account handles
+        masked (unless the screener was built with ``mask_identifiers=False``).
+    rule : str
+        The id of the pattern that fired.
+    score : float
+        Detector confidence in [0, 1].
+    context : str or None
+        The context word that boosted the score, if any.
+    """
+
+    model_config = _FROZEN
+
+    kind: FlagKind
+    detail: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    evidence: str
+    rule: str
+    score: float = Field(ge=0.0, le=1.0)
+    context: str | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Flag:
+        if self.end < self.start:
+            raise ValueError(f"flag end {self.end} is before start {self.start}")
+        return self
+
+
+class ModelInfo(BaseModel):
+    """Which model and library produced a Screening."""
+
+    model_config = _FROZEN
+
+    wxscreen_version: str
+    model_id: str
+    trained_on: str = Field(description="SHA-256 of the training corpus (first 16 hex digits)")
+
+
+class Screening(BaseModel):
+    """The verdict on one message.
+
+    Attributes
+    ----------
+    label : Label
+        The final label (LABELS.md §1). Equals the arg-max of ``scores`` unless a
+        rule of the decision policy escalated it; ``reasons`` then says which.
+    scores : dict of str to float
+        Calibrated probability of each of the five labels (keys are the label
+        values), plain floats in [0, 1] summing to 1.
+    flags : list of Flag
+        Warning signs with their evidence spans, in text order.
+    reasons : list of str
+        Why this label: the top model cues and every rule that escalated it.
+        Identifiers are masked.
+    model : ModelInfo
+        The model and library versions.
+    flags_complete : bool
+        False when a detector pattern timed out and the flag check is partial.
+    """
+
+    model_config = _FROZEN
+
+    label: Label
+    scores: dict[str, float]
+    flags: list[Flag] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+    model: ModelInfo
+    flags_complete: bool = True
+
+    @field_validator("scores")
+    @classmethod
+    def _valid_scores(cls, v: dict[str, float]) -> dict[str, float]:
+        if set(v) != {lab.value for lab in Label}:
+            raise ValueError(f"scores must have exactly the five labels, got {sorted(v)}")
+        total = 0.0
+        for key, p in v.items():
+            if not (isinstance(p, float) and math.isfinite(p) and 0.0 <= p <= 1.0):
+                raise ValueError(f"score of {key} must be a float in [0, 1], got {p!r}")
+            total += p
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"scores must sum to 1, got {total}")
+        return v
+
+    @property
+    def risky(self) -> bool:
+        """True when the label is ``possible_scam`` or ``suspicious``."""
+        return self.label in RISKY_LABELS

@@ -1,0 +1,296 @@
+"""Evasion-aware normalisation with an offset map back to the raw text.
+
+Steps, in the order DOMAIN.md §4 recommends:
+
+1. remove invisible format characters (Unicode category ``Cf``: zero-width
+   space/joiners, word joiner, BOM, U+180E …), variation selectors and the
+   combining keycap, counting how many invisible characters were removed;
+2. NFKC, character by character (full-width forms, circled digits, Kangxi
+   radicals, CJK compatibility characters);
+3. Traditional → Simplified with OpenCC (``t2s``);
+4. lower-case ASCII;
+5. collapse separators (spaces, emoji, symbols such as ``·*-/|~_``) that sit
+   between two word characters when at least one of them is a Han character
+   (``加 微 信`` → ``加微信``, ``微❤信`` → ``微信``); English word spacing is kept;
+6. map contact and payment variants to canonical words (``V信``/``薇信``/``vx`` →
+   ``微信``, ``扣扣`` → ``qq``, ``纸飞机`` → ``telegram``, ``zfb`` → ``支付宝``,
+   ``转帐`` → ``转账`` …). The table is :data:`VARIANTS`.
+
+Every normalised character keeps the raw span it came from, so a match
+``[i, j)`` in the normalised text maps back to ``raw[starts[i]:ends[j - 1]]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+__all__ = ["NormalizedText", "normalize", "VARIANTS"]
+
+# Characters removed outright. Cf covers U+200B-U+200F, U+2060-U+2064, U+FEFF,
+# U+180E, U+202A-U+202E (bidi controls) and more; the others are added here.
+_DROP_EXTRA = frozenset({"\ufe0e", "\ufe0f", "\u20e3"} | {chr(c) for c in range(0xFE00, 0xFE10)})
+# Separators that may hide inside a keyword when they sit between characters.
+_SEP_PUNCT = frozenset("·•・*~_-/|\\＊﹡∙⋅‧◦°¤")
+
+#: Variant spellings of contact and payment words (DOMAIN.md §4), applied to
+#: lower-cased, Simplified text after separators are collapsed. Each entry is
+#: (pattern, canonical form). ASCII variants only match outside ASCII words.
+VARIANTS: tuple[tuple[str, str], ...] = (
+    (r"(?<![a-z0-9])(?:v|w|wei)\s?xin(?![a-z])", "微信"),
+    (r"(?<![a-z0-9])(?:vx|wx|vchat|wechat)(?![a-z])", "微信"),
+    (r"[薇徽威]信|微心|v信|威x|微x|绿泡泡|绿色泡泡", "微信"),
+    (r"(?:\+|➕|加)v(?![a-z])", "加微信"),
+    (r"加卫星", "加微信"),
+    (r"扣扣|抠抠|蔻蔻|企鹅号|(?<![a-z])q号", "qq"),
+    (r"纸飞机|飞机号|(?<![a-z0-9])(?:tg|telegram)(?![a-z])|电报号", "telegram"),
+    (r"支fu宝|支付bao|(?<![a-z0-9])(?:zfb|zhifubao|alipay)(?![a-z])", "支付宝"),
+    (r"(?<![a-z0-9])(?:zz|zhuanzhang)(?![a-z0-9])", "转账"),
+    (r"转帐", "转账"),
+    (r"帐户", "账户"),
+    (r"帐号", "账号"),
+    (r"身分证", "身份证"),
+    (r"(?<![a-z0-9])(?:yhk)(?![a-z])", "银行卡"),
+    (r"(?<![a-z0-9])(?:sfz)(?![a-z])", "身份证"),
+    (r"(?<![a-z0-9])(?:yzm)(?![a-z])", "验证码"),
+)
+_VARIANT_RE = regex.compile("|".join(f"(?P<v{i}>{p})" for i, (p, _) in enumerate(VARIANTS)))
+_VARIANT_OUT = {f"v{i}": out for i, (_, out) in enumerate(VARIANTS)}
+
+
+@dataclass(frozen=True)
+class NormalizedText:
+    """A normalised string with the raw span of every character.
+
+    Attributes
+    ----------
+    raw : str
+        The text as passed in.
+    text : str
+        The normalised text.
+    starts, ends : tuple of int
+        ``raw[starts[i]:ends[i]]`` produced ``text[i]``; both have ``len(text)``
+        entries.
+    invisible : int
+        Number of invisible format characters removed (an obfuscation signal).
+    """
+
+    raw: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    invisible: int = 0
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalised text to the raw text.
+
+        Parameters
+        ----------
+        start, end : int
+            Character offsets into :attr:`text`, ``0 <= start <= end <= len(text)``.
+
+        Returns
+        -------
+        (int, int)
+            Offsets into :attr:`raw` covering every raw character that produced
+            ``text[start:end]``.
+        """
+        if not 0 <= start <= end <= len(self.text):
+            raise ValueError(f"span {start}..{end} outside normalised text of {len(self.text)} characters")
+        if start == end:
+            pos = self.starts[start] if start < len(self.starts) else len(self.raw)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+
+_Chars = tuple[list[str], list[int], list[int]]
+
+
+def _is_han(ch: str) -> bool:
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2A6DF or 0xF900 <= o <= 0xFAFF
+
+
+def _is_word(ch: str) -> bool:
+    return _is_han(ch) or (ch.isascii() and ch.isalnum())
+
+
+@functools.lru_cache(maxsize=65536)
+def _nfkc(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch)
+
+
+@functools.lru_cache(maxsize=65536)
+def _category(ch: str) -> str:
+    return unicodedata.category(ch)
+
+
+def _is_separator(ch: str) -> bool:
+    if ch in "\n\r":
+        return False
+    if ch.isspace() or ch in _SEP_PUNCT:
+        return True
+    cat = _category(ch)
+    return cat in ("So", "Sk", "Sm", "Cs", "Co") and ch not in "+＋➕=<>"
+
+
+_opencc_lock = threading.Lock()
+_opencc: object | None = None
+
+
+def _t2s_converter() -> object:
+    global _opencc
+    if _opencc is None:
+        with _opencc_lock:
+            if _opencc is None:
+                import opencc
+
+                _opencc = opencc.OpenCC("t2s")
+    return _opencc
+
+
+@functools.lru_cache(maxsize=65536)
+def _t2s_char(ch: str) -> str:
+    out: str = _t2s_converter().convert(ch)  # type: ignore[attr-defined]
+    return out if len(out) == 1 else ch
+
+
+def _strip_invisible(raw: str) -> tuple[_Chars, int]:
+    chars: list[str] = []
+    starts: list[int] = []
+    count = 0
+    for i, ch in enumerate(raw):
+        if ch in _DROP_EXTRA:
+            continue
+        if not ch.isascii() and _category(ch) == "Cf":
+            # a ZWJ inside an emoji sequence is not evasion
+            if not (ch == "\u200d" and i > 0 and _category(raw[i - 1]) == "So"):
+                count += 1
+            continue
+        chars.append(ch)
+        starts.append(i)
+    return (chars, starts, [s + 1 for s in starts]), count
+
+
+def _nfkc_step(c: _Chars) -> _Chars:
+    chars, starts, ends = c
+    oc: list[str] = []
+    os_: list[int] = []
+    oe: list[int] = []
+    for ch, s, e in zip(chars, starts, ends):
+        n = ch if ch.isascii() else _nfkc(ch)
+        for x in n:
+            oc.append(x)
+            os_.append(s)
+            oe.append(e)
+    return oc, os_, oe
+
+
+def _t2s_step(c: _Chars) -> _Chars:
+    chars, starts, ends = c
+    if not any(_is_han(ch) for ch in chars):
+        return c
+    joined = "".join(chars)
+    conv: str = _t2s_converter().convert(joined)  # type: ignore[attr-defined]
+    if len(conv) == len(joined):
+        return list(conv), starts, ends
+    return [_t2s_char(ch) if _is_han(ch) else ch for ch in chars], starts, ends
+
+
+def _collapse_step(c: _Chars) -> _Chars:
+    chars, starts, ends = c
+    n = len(chars)
+    keep = [True] * n
+    i = 0
+    while i < n:
+        if _is_separator(chars[i]):
+            j = i
+            while j < n and _is_separator(chars[j]):
+                j += 1
+            if 0 < i and j < n:
+                left, right = chars[i - 1], chars[j]
+                if _is_word(left) and _is_word(right) and (_is_han(left) or _is_han(right)):
+                    for k in range(i, j):
+                        keep[k] = False
+            i = j
+        else:
+            i += 1
+    if all(keep):
+        return c
+    return (
+        [x for x, k in zip(chars, keep) if k],
+        [x for x, k in zip(starts, keep) if k],
+        [x for x, k in zip(ends, keep) if k],
+    )
+
+
+def _variant_step(c: _Chars) -> _Chars:
+    chars, starts, ends = c
+    text = "".join(chars)
+    if not _VARIANT_RE.search(text):
+        return c
+    oc: list[str] = []
+    os_: list[int] = []
+    oe: list[int] = []
+    pos = 0
+    for m in _VARIANT_RE.finditer(text):
+        a, b = m.span()
+        oc.extend(chars[pos:a])
+        os_.extend(starts[pos:a])
+        oe.extend(ends[pos:a])
+        out = _VARIANT_OUT[m.lastgroup or ""]
+        s, e = starts[a], ends[b - 1]
+        for ch in out:
+            oc.append(ch)
+            os_.append(s)
+            oe.append(e)
+        pos = b
+    oc.extend(chars[pos:])
+    os_.extend(starts[pos:])
+    oe.extend(ends[pos:])
+    return oc, os_, oe
+
+
+def normalize(raw: str) -> NormalizedText:
+    """Normalise a message for matching and features, keeping an offset map.
+
+    Parameters
+    ----------
+    raw : str
+        The message as received (any length; control characters, emoji and
+        lone surrogates are accepted).
+
+    Returns
+    -------
+    NormalizedText
+        The normalised text and, for each of its characters, the raw span it
+        came from.
+
+    Raises
+    ------
+    TypeError
+        If ``raw`` is not a ``str``.
+
+    Examples
+    --------
+    >>> n = normalize("請轉\u200b賬到個人帳戶")
+    >>> n.text
+    '请转账到个人账户'
+    >>> n.raw[slice(*n.raw_span(1, 3))]
+    '轉\u200b賬'
+    """
+    if not isinstance(raw, str):
+        raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
+    c, invisible = _strip_invisible(raw)
+    c = _nfkc_step(c)
+    c = _t2s_step(c)
+    chars, starts, ends = c
+    c = ([ch.lower() if ch.isascii() else ch for ch in chars], starts, ends)
+    c = _collapse_step(c)
+    c = _variant_step(c)
+    chars, starts, ends = c
+    return NormalizedText(raw, "".join(chars), tuple(starts), tuple(ends), invisible)

@@ -1,0 +1,229 @@
+"""The Screener: normalise → detect → classify → decide, for one or many texts."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ._decision import decide
+from ._errors import InvalidInputError
+from ._mask import mask_identifiers
+from ._models import Flag, Label, ModelInfo, Screening
+from ._normalize import NormalizedText, normalize
+
+__all__ = ["Screener", "load_screener"]
+
+_LABEL_VALUES = [lab.value for lab in Label]
+
+
+def _check_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"expected a str message, got {type(text).__name__}")
+    return text
+
+
+class Screener:
+    """Screens WeChat messages: label, calibrated scores, flags with evidence.
+
+    Build one with :func:`load_screener` (the shipped model) and reuse it: it is
+    immutable after construction and safe to share between threads.
+
+    Parameters
+    ----------
+    bundle : Bundle
+        A fitted model bundle (see :func:`load_screener`).
+    detectors : sequence of PatternDetector, optional
+        Detectors to run; default: :func:`wxscreen.detectors.default_detectors`.
+    mask_identifiers : bool, default=True
+        Mask phone, card and ID numbers and account handles in ``evidence`` and
+        ``reasons``. Turn off only for local forensic use.
+
+    Examples
+    --------
+    >>> s = load_screener()
+    >>> s.classify("加我微信私下结清，转到我个人卡上").label.value
+    'possible_scam'
+    """
+
+    def __init__(self, bundle: Any, *, detectors: Sequence[Any] | None = None, mask_identifiers: bool = True) -> None:
+        self.bundle = bundle
+        self.detectors = detectors
+        self.mask_identifiers = mask_identifiers
+        self._lock = threading.Lock()
+        self._dets: tuple[Any, ...] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"bundle": self.bundle, "detectors": self.detectors, "mask_identifiers": self.mask_identifiers}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(state["bundle"], detectors=state["detectors"], mask_identifiers=state["mask_identifiers"])  # type: ignore[misc]
+
+    @property
+    def model_info(self) -> ModelInfo:
+        """Version information of the model."""
+        from . import __version__
+
+        meta = self.bundle.metadata
+        return ModelInfo(
+            wxscreen_version=__version__,
+            model_id=str(meta.get("model_id", "unknown")),
+            trained_on=str(meta.get("corpus_sha256", "unknown"))[:16],
+        )
+
+    def _detectors(self) -> tuple[Any, ...]:
+        if self._dets is None:
+            with self._lock:
+                if self._dets is None:
+                    if self.detectors is None:
+                        from .detectors import default_detectors
+
+                        self._dets = default_detectors()
+                    else:
+                        self._dets = tuple(self.detectors)
+        return self._dets
+
+    def _flags(self, norm: NormalizedText) -> tuple[list[Flag], bool]:
+        flags: list[Flag] = []
+        complete = True
+        masked = mask_identifiers(norm.raw) if self.mask_identifiers else norm.raw
+        for det in self._detectors():
+            hits, ok = det.detect(norm)
+            complete &= ok
+            for h in hits:
+                s, e = norm.raw_span(h.start, h.end)
+                flags.append(
+                    Flag(
+                        kind=h.kind, detail=h.detail, start=s, end=e, evidence=masked[s:e],
+                        rule=h.rule, score=h.score, context=h.context,
+                    )
+                )
+        flags.sort(key=lambda f: (f.start, f.end, f.kind))
+        return flags, complete
+
+    def classify(self, text: str) -> Screening:
+        """Screen one message.
+
+        Parameters
+        ----------
+        text : str
+            The message as received (one WeChat bubble or pasted block).
+
+        Returns
+        -------
+        Screening
+
+        Raises
+        ------
+        TypeError
+            If ``text`` is not a ``str``.
+        """
+        return self.classify_many([_check_text(text)])[0]
+
+    def classify_many(self, texts: Iterable[str]) -> list[Screening]:
+        """Screen a batch of messages with one feature transform and one predict.
+
+        Parameters
+        ----------
+        texts : iterable of str
+            Messages; any iterable (lists, tuples, generators) of ``str``.
+
+        Returns
+        -------
+        list of Screening
+            One per input, in input order.
+
+        Raises
+        ------
+        InvalidInputError
+            If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``.
+        TypeError
+            If ``texts`` is not iterable or an element is not a ``str``.
+        """
+        if isinstance(texts, (str, bytes, bytearray)):
+            raise InvalidInputError(
+                "classify_many() expects an iterable of messages, got a single "
+                f"{type(texts).__name__}; use classify(text) or classify_many([text])"
+            )
+        try:
+            items = [_check_text(t) for t in texts]
+        except TypeError as exc:
+            if "expected a str message" in str(exc):
+                raise
+            raise TypeError(f"classify_many() expects an iterable of str, got {type(texts).__name__}") from exc
+        if not items:
+            return []
+        norms = [normalize(t) for t in items]
+        live = [i for i, n in enumerate(norms) if n.text.strip()]
+        info = self.model_info
+        probs: dict[int, dict[str, float]] = {}
+        X = None
+        if live:
+            X = self.bundle.transform([norms[i].text for i in live])
+            P = self.bundle.predict_proba(X)
+            classes = self.bundle.classes
+            for row, i in enumerate(live):
+                p = {lab: 0.0 for lab in _LABEL_VALUES}
+                for j, c in enumerate(classes):
+                    p[c] = float(P[row, j])
+                total = sum(p.values())
+                probs[i] = {k: v / total for k, v in p.items()}
+        out: list[Screening] = []
+        row_of = {i: r for r, i in enumerate(live)}
+        for i, norm in enumerate(norms):
+            if i not in probs:
+                scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
+                out.append(
+                    Screening(label=Label.OTHER, scores=scores, flags=[], reasons=["empty message ⇒ other"], model=info)
+                )
+                continue
+            flags, complete = self._flags(norm)
+            label, rule_reasons = decide(probs[i], flags)
+            best = max(_LABEL_VALUES, key=lambda v: probs[i][v])
+            cues = self.bundle.top_features(X[row_of[i]], best) if X is not None else []
+            reasons = [f"model: {best} ({probs[i][best]:.2f}); cues: {'、'.join(cues) or '—'}"] + rule_reasons
+            if not complete:
+                reasons.append("flag check incomplete: a detector pattern timed out")
+            if self.mask_identifiers:
+                reasons = [mask_identifiers(r) for r in reasons]
+            out.append(
+                Screening(
+                    label=label, scores=probs[i], flags=flags, reasons=reasons, model=info, flags_complete=complete
+                )
+            )
+        return out
+
+
+def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifiers: bool = True) -> Screener:
+    """Load a model bundle and return a ready :class:`Screener`.
+
+    Parameters
+    ----------
+    path : path-like or None, default=None
+        A bundle directory written by ``wxscreen train``; ``None`` loads the
+        model shipped inside the package.
+    mask_identifiers : bool, default=True
+        See :class:`Screener`.
+
+    Returns
+    -------
+    Screener
+
+    Raises
+    ------
+    ModelLoadError
+        If the bundle is missing, unreadable or holds untrusted types.
+    ModelVersionError
+        If it was built with an incompatible scikit-learn.
+    """
+    from importlib import resources
+
+    from ._persist import load_bundle
+
+    if path is None:
+        with resources.as_file(resources.files("wxscreen").joinpath("data", "model")) as p:
+            bundle = load_bundle(p)
+    else:
+        bundle = load_bundle(path)
+    return Screener(bundle, mask_identifiers=mask_identifiers)

@@ -1,0 +1,175 @@
+"""jieba behind our own adapter.
+
+jieba keeps a module-global tokenizer, prints to stderr through a handler it
+installs on import, and writes its cache to the shared temp directory. wxscreen
+uses none of that: :class:`JiebaTokenizer` owns a private ``jieba.Tokenizer``
+whose prefix dictionary it builds itself (jieba's main dictionary plus our
+domain user dictionary, ``data/lexicons/jieba_user.txt``), so jieba's
+``initialize()`` — and its logging — never runs, and jieba's global state
+(``jieba.dt``, ``finalseg`` force-split words) is never touched.
+
+The built dictionary is cached with :mod:`marshal` (data only, no code) in
+``cache_dir`` (default: ``$WXSCREEN_CACHE_DIR`` or ``<tempdir>/wxscreen``); when
+that directory is missing, read-only or holds an unreadable file, the
+dictionary is built in memory instead and nothing is printed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import tempfile
+import threading
+from typing import Any
+
+from ._resources import data_path
+
+__all__ = ["JiebaTokenizer"]
+
+# Process-wide cache of built prefix dictionaries, keyed by content hash: a
+# tokenizer unpickled in a worker process builds it once per process.
+_BUILT: dict[str, tuple[dict[str, int], int]] = {}
+_BUILD_LOCK = threading.Lock()
+
+
+def _default_cache_dir() -> str:
+    return os.environ.get("WXSCREEN_CACHE_DIR") or os.path.join(tempfile.gettempdir(), "wxscreen")
+
+
+class JiebaTokenizer:
+    """Segment Chinese text into words with a private jieba tokenizer.
+
+    Parameters
+    ----------
+    hmm : bool, default=False
+        Use jieba's HMM to join unknown words. Off by default: it is slower and
+        the character n-gram features already cover unknown words.
+    cache_dir : str or None, default=None
+        Where to cache the built dictionary. ``None`` means
+        ``$WXSCREEN_CACHE_DIR`` or ``<tempdir>/wxscreen``.
+
+    Notes
+    -----
+    Instances are cheap to create and to pickle: the dictionary is built lazily,
+    under a lock, on the first call, once per process. Thread-safe after that.
+
+    Examples
+    --------
+    >>> JiebaTokenizer()("请把验证码发给我")
+    ['请', '把', '验证码', '发给', '我']
+    """
+
+    def __init__(self, hmm: bool = False, cache_dir: str | None = None) -> None:
+        self.hmm = hmm
+        self.cache_dir = cache_dir
+        self._tk: Any = None
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"hmm": self.hmm, "cache_dir": self.cache_dir}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.hmm = state["hmm"]
+        self.cache_dir = state["cache_dir"]
+        self._tk = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"JiebaTokenizer(hmm={self.hmm!r}, cache_dir={self.cache_dir!r})"
+
+    # -- building ---------------------------------------------------------
+    def _tokenizer(self) -> Any:
+        tk = self._tk
+        if tk is None:
+            with self._lock:
+                if self._tk is None:
+                    self._tk = self._build()
+                tk = self._tk
+        return tk
+
+    def _build(self) -> Any:
+        import jieba
+
+        user_words = data_path("lexicons", "jieba_user.txt").read_text(encoding="utf-8")
+        main_dict = jieba.get_dict_file  # bound to the default dictionary path
+        key = hashlib.sha256(
+            (jieba.__version__ + "\0" + user_words).encode("utf-8")
+        ).hexdigest()[:16]
+        with _BUILD_LOCK:
+            built = _BUILT.get(key)
+            if built is None:
+                built = self._load_cache(key)
+                if built is None:
+                    freq, total = jieba.Tokenizer.gen_pfdict(main_dict())
+                    freq, total = _add_user_words(freq, total, user_words)
+                    self._save_cache(key, freq, total)
+                    built = (freq, total)
+                _BUILT[key] = built
+        tk = jieba.Tokenizer()
+        tk.FREQ, tk.total = built
+        tk.initialized = True
+        return tk
+
+    def _cache_file(self, key: str) -> str:
+        return os.path.join(self.cache_dir or _default_cache_dir(), f"jieba-{key}.marshal")
+
+    def _load_cache(self, key: str) -> tuple[dict[str, int], int] | None:
+        try:
+            with open(self._cache_file(key), "rb") as fh:
+                freq, total = marshal.load(fh)
+            if isinstance(freq, dict) and isinstance(total, int):
+                return freq, total
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+        return None
+
+    def _save_cache(self, key: str, freq: dict[str, int], total: int) -> None:
+        path = self._cache_file(key)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".jieba-")
+            with os.fdopen(fd, "wb") as fh:
+                marshal.dump((freq, total), fh)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # read-only or missing cache dir: stay in memory
+
+    # -- use --------------------------------------------------------------
+    def __call__(self, text: str) -> list[str]:
+        """Return the words of ``text``, without whitespace-only tokens.
+
+        Parameters
+        ----------
+        text : str
+            Normalised text.
+
+        Returns
+        -------
+        list of str
+            Words in order; one-character words are kept.
+        """
+        tk = self._tokenizer()
+        return [w for w in tk.lcut(text, HMM=self.hmm) if not w.isspace()]
+
+    def tokens_with_offsets(self, text: str) -> list[tuple[str, int, int]]:
+        """Return ``(word, start, end)`` triples with character offsets into ``text``."""
+        tk = self._tokenizer()
+        return [(w, s, e) for w, s, e in tk.tokenize(text, HMM=self.hmm) if not w.isspace()]
+
+
+def _add_user_words(freq: dict[str, int], total: int, text: str) -> tuple[dict[str, int], int]:
+    """Add ``word freq`` lines to a prefix dictionary (jieba's format, no tags)."""
+    for line in text.splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        word = parts[0]
+        f = int(parts[1]) if len(parts) > 1 else 3000
+        if f <= 0:
+            raise ValueError(f"jieba_user.txt: frequency of {word!r} must be positive")
+        total += f
+        freq[word] = f
+        for i in range(1, len(word)):
+            freq.setdefault(word[:i], 0)
+    return freq, total

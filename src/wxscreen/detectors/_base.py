@@ -1,0 +1,347 @@
+"""The detector engine: declarative patterns, compiled once, scope-aware."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import regex
+from pydantic import ValidationError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .._errors import DetectorSpecError
+from .._normalize import NormalizedText
+from .._resources import data_path
+from ._spec import DetectorSpec, PatternSpec, ScopeSpec
+
+__all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
+
+#: Seconds a single pattern may run on one text before it is abandoned.
+PATTERN_TIMEOUT = 0.25
+_MACRO = regex.compile(r"<<([a-z_]+)>>")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A detector match on normalised text (offsets into ``NormalizedText.text``)."""
+
+    kind: str
+    detail: str
+    start: int
+    end: int
+    rule: str
+    score: float
+    context: str | None = None
+
+
+def _expand(text: str, macros: dict[str, str], where: str, depth: int = 0) -> str:
+    if depth > 5:
+        raise DetectorSpecError(f"{where}: macros nest too deeply")
+
+    def sub(m: regex.Match[str]) -> str:
+        name = m.group(1)
+        if name not in macros:
+            raise DetectorSpecError(f"{where}: unknown macro <<{name}>>")
+        return _expand(macros[name], macros, where, depth + 1)
+
+    return _MACRO.sub(sub, text)
+
+
+class Pattern:
+    """A compiled, named pattern.
+
+    Parameters
+    ----------
+    spec : PatternSpec
+        The validated pattern data.
+    macros : dict of str to str
+        Macro definitions used to expand ``<<name>>`` references.
+    where : str
+        File name and field path, for error messages.
+
+    Raises
+    ------
+    DetectorSpecError
+        If a macro is unknown or a regex does not compile.
+    """
+
+    def __init__(self, spec: PatternSpec, macros: dict[str, str], where: str) -> None:
+        self.spec = spec
+        self.id = spec.id
+        self.detail = spec.detail
+        self.score = spec.score
+
+        def comp(src: str | None, field: str) -> regex.Pattern[str] | None:
+            if src is None:
+                return None
+            try:
+                return regex.compile(_expand(src, macros, f"{where}.{field}"), regex.V0)
+            except regex.error as exc:
+                raise DetectorSpecError(f"{where}.{field}: bad regex: {exc}") from exc
+
+        self.regex = comp(spec.regex, "regex")
+        self.unless = comp(spec.unless, "unless")
+        self.needs = comp(spec.needs, "needs")
+        self.boost = tuple(spec.boost)
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.id!r}, detail={self.detail!r}, score={self.score})"
+
+
+class Scope:
+    """Negation / warning / reported-speech scope of DOMAIN.md §5.0.
+
+    A cue is suppressed when, inside its clause (ended by ``clause_breaks``),
+    a negator (不会, 请勿, 切勿, 谨防, 任何 …) stands within ``window``
+    characters before it, or a warning frame (都是诈骗, 请报警, 认准官方 …)
+    appears in the clause. Reported speech (有人让我, 骗子会 …) earlier in the
+    sentence multiplies the score by ``reported_speech_factor``.
+    """
+
+    def __init__(self, spec: ScopeSpec) -> None:
+        self.spec = spec
+        brk = regex.escape(spec.clause_breaks)
+        self._clause_break = regex.compile(f"[{brk}]")
+        self._sentence_break = regex.compile(f"[{regex.escape(spec.sentence_breaks)}]")
+        self._neg = regex.compile("|".join(_expand(x, spec.macros, "scope.negators") for x in spec.negators))
+        self._warn = regex.compile(
+            "|".join(_expand(x, spec.macros, "scope.warning_frames") for x in spec.warning_frames)
+        )
+        self._reported = regex.compile(
+            "|".join(_expand(x, spec.macros, "scope.reported_speech") for x in spec.reported_speech)
+        )
+        self.window = spec.window
+        self.factor = spec.reported_speech_factor
+        self.threshold = spec.threshold
+
+    def clause(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """Return the bounds of the clause around ``text[start:end]``."""
+        a = start
+        lo = max(0, start - 200)
+        m = None
+        for m in self._clause_break.finditer(text, lo, start):
+            pass
+        if m is not None:
+            a = m.end()
+        elif lo == 0:
+            a = 0
+        else:
+            a = lo
+        m2 = self._clause_break.search(text, end, min(len(text), end + 200))
+        b = m2.start() if m2 else min(len(text), end + 200)
+        return a, b
+
+    def sentence_start(self, text: str, start: int) -> int:
+        lo = max(0, start - 300)
+        a = lo
+        for m in self._sentence_break.finditer(text, lo, start):
+            a = m.end()
+        return a
+
+    def weight(self, text: str, start: int, end: int) -> float:
+        """Return 0 when suppressed, else a factor in (0, 1] for the cue's score."""
+        a, b = self.clause(text, start, end)
+        prefix = text[max(a, start - self.window) : start]
+        if self._neg.search(prefix):
+            return 0.0
+        if self._warn.search(text, a, b):
+            return 0.0
+        s = self.sentence_start(text, start)
+        if self._reported.search(text, s, start):
+            return self.factor
+        return 1.0
+
+
+@functools.cache
+def load_scope() -> Scope:
+    """Load and validate ``data/detectors/scope.toml`` (cached)."""
+    raw = _read_toml("scope.toml")
+    try:
+        spec = ScopeSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise DetectorSpecError(_explain("scope.toml", exc)) from exc
+    return Scope(spec)
+
+
+def _read_toml(name: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(data_path("detectors", name).read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DetectorSpecError(f"detector file {name} is missing from the package") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DetectorSpecError(f"{name}: not valid TOML: {exc}") from exc
+
+
+def _explain(name: str, exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err["loc"])
+        parts.append(f"{name}: {loc}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def load_spec(name: str) -> DetectorSpec:
+    """Load and validate one detector file from ``data/detectors``.
+
+    Parameters
+    ----------
+    name : str
+        File name, e.g. ``"personal_data_request.toml"``.
+
+    Returns
+    -------
+    DetectorSpec
+
+    Raises
+    ------
+    DetectorSpecError
+        If the file is missing, not TOML, or fails validation; the message
+        names the file and the field path.
+    """
+    raw = _read_toml(name)
+    try:
+        return DetectorSpec.model_validate(raw)
+    except ValidationError as exc:
+        raise DetectorSpecError(_explain(name, exc)) from exc
+
+
+class PatternDetector:
+    """A detector built from a :class:`DetectorSpec`.
+
+    Parameters
+    ----------
+    spec : DetectorSpec
+        Validated detector data.
+    scope : Scope
+        The shared negation / warning scope.
+    source : str, default="<spec>"
+        Where the spec came from, for error messages.
+
+    Attributes
+    ----------
+    name : str
+        Stable versioned name, e.g. ``"personal_data_request.v1"``.
+    kind : str
+        The flag kind this detector reports.
+    patterns : tuple of Pattern
+        Compiled patterns.
+    """
+
+    def __init__(self, spec: DetectorSpec, scope: Scope, source: str = "<spec>") -> None:
+        self.spec = spec
+        self.name = spec.name
+        self.kind = spec.kind
+        self.scope = scope
+        macros = {**scope.spec.macros, **spec.macros}
+        self.patterns = tuple(
+            Pattern(p, macros, f"{source}: patterns[{i}] ({p.id})") for i, p in enumerate(spec.patterns)
+        )
+
+    def __repr__(self) -> str:
+        return f"PatternDetector({self.name!r}, {len(self.patterns)} patterns)"
+
+    def detect(self, norm: NormalizedText) -> tuple[list[Hit], bool]:
+        """Find this detector's cues in a normalised text.
+
+        Parameters
+        ----------
+        norm : NormalizedText
+            The normalised message.
+
+        Returns
+        -------
+        hits : list of Hit
+            Non-overlapping hits per detail, best score first within overlaps,
+            offsets into ``norm.text``.
+        complete : bool
+            False when a pattern hit its time limit (``PATTERN_TIMEOUT`` seconds)
+            and was abandoned.
+        """
+        text = norm.text
+        hits: list[Hit] = []
+        complete = True
+        for pat in self.patterns:
+            try:
+                matches = list(pat.regex.finditer(text, timeout=PATTERN_TIMEOUT))  # type: ignore[union-attr]
+            except TimeoutError:
+                complete = False
+                continue
+            for m in matches:
+                s, e = m.span()
+                if e <= s:
+                    continue
+                hit = self._evaluate(pat, text, s, e, norm)
+                if hit is not None:
+                    hits.append(hit)
+        return _merge(hits), complete
+
+    def _evaluate(self, pat: Pattern, text: str, s: int, e: int, norm: NormalizedText) -> Hit | None:
+        scope = self.scope
+        w = scope.weight(text, s, e)
+        if w == 0.0:
+            return None
+        a, b = scope.clause(text, s, e)
+        if pat.unless is not None and pat.unless.search(text, a, b):
+            return None
+        if pat.needs is not None and not pat.needs.search(text, a, b):
+            return None
+        if pat.spec.validate_hook == "payee_check" and not _payee_unofficial(text):
+            return None
+        score = pat.score * w
+        context = None
+        for word in pat.boost:
+            i = text.find(word, max(0, s - 20), e + 20)
+            if i != -1:
+                score = min(1.0, score + 0.1)
+                context = word
+                break
+        if score < scope.threshold:
+            return None
+        return Hit(self.kind, pat.detail, s, e, pat.id, round(score, 4), context)
+
+
+def _merge(hits: list[Hit]) -> list[Hit]:
+    """Keep the best hit among overlapping hits of the same detail."""
+    hits.sort(key=lambda h: (-h.score, h.start, -(h.end - h.start)))
+    kept: list[Hit] = []
+    for h in hits:
+        if any(k.detail == h.detail and k.start < h.end and h.start < k.end for k in kept):
+            continue
+        kept.append(h)
+    kept.sort(key=lambda h: (h.start, h.end))
+    return kept
+
+
+# -- payee check (DOMAIN.md §3.4, §5.2 context rules) ----------------------------
+_LENDER_WORDS = regex.compile(r"消费金融|银行|小额贷款|小贷|金融|融资担保|资产管理|信托|借款|分期|贷")
+_COMPANY = regex.compile(
+    r"(?:户名|收款人|账户名|开户名|收款方|公司名称|单位名称)\s*[:：]?\s*"
+    r"([\p{Han}a-z0-9()（）]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|中心|工作室|商行|经营部|事务所))"
+)
+_SIGNED = regex.compile(r"【([^【】]{2,20})】")
+
+
+def _payee_unofficial(text: str) -> bool:
+    """Return False when the named payee is plausibly the lender itself.
+
+    A payee company with a lending word (消费金融, 银行, 小额贷款 …) or one that
+    shares its name with the 【signature】 of the message is taken as the
+    lender's own account; any other company, or no company at all, is not.
+    """
+    m = _COMPANY.search(text)
+    if m is None:
+        return True
+    company = m.group(1)
+    if _LENDER_WORDS.search(company):
+        return False
+    for sig in _SIGNED.findall(text):
+        core = regex.sub(r"(?:有限公司|公司|消费金融|金融|科技)$", "", sig)
+        if len(core) >= 2 and core in company:
+            return False
+    return True

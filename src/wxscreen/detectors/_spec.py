@@ -1,0 +1,72 @@
+"""Pydantic models for detector data files (``data/detectors/*.toml``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["DetectorSpec", "PatternSpec", "ScopeSpec"]
+
+_STRICT = ConfigDict(frozen=True, extra="forbid")
+
+
+class PatternSpec(BaseModel):
+    """One named pattern of a detector.
+
+    ``regex`` may use macros written ``<<name>>`` (defined in the detector's
+    ``macros`` table or the shared scope file); they are expanded before
+    compilation. Patterns are matched on normalised text (Simplified, NFKC,
+    lower-case ASCII, ``，`` → ``,``) without word boundaries.
+    """
+
+    model_config = _STRICT
+
+    id: str = Field(pattern=r"^[a-z0-9_.]+$")
+    detail: str
+    regex: str
+    score: float = Field(ge=0.0, le=1.0)
+    unless: str | None = Field(
+        default=None, description="regex; no flag when it matches inside the cue's clause"
+    )
+    needs: str | None = Field(
+        default=None, description="regex that must match inside the cue's clause"
+    )
+    validate_hook: Literal["payee_check"] | None = Field(default=None, alias="validate")
+    boost: list[str] = Field(default_factory=list, description="context words that add 0.1 nearby")
+
+
+class DetectorSpec(BaseModel):
+    """A declarative detector: one flag kind, its patterns and macros."""
+
+    model_config = _STRICT
+
+    name: str = Field(pattern=r"^[a-z_]+\.v\d+$")
+    kind: Literal[
+        "personal_data_request",
+        "unofficial_transfer",
+        "threat",
+        "impersonation",
+        "off_platform",
+        "advance_fee",
+        "borrow_to_repay",
+    ]
+    description: str
+    macros: dict[str, str] = Field(default_factory=dict)
+    patterns: list[PatternSpec] = Field(min_length=1)
+
+
+class ScopeSpec(BaseModel):
+    """Negation, warning and reported-speech scope (DOMAIN.md §5.0)."""
+
+    model_config = _STRICT
+
+    clause_breaks: str
+    sentence_breaks: str
+    window: int = Field(ge=1, le=100, description="characters before a cue searched for a negator")
+    negators: list[str]
+    warning_frames: list[str]
+    reported_speech: list[str]
+    reported_speech_factor: float = Field(ge=0.0, le=1.0)
+    threshold: float = Field(ge=0.0, le=1.0, description="minimum score for a flag to be reported")
+    macros: dict[str, str] = Field(default_factory=dict)

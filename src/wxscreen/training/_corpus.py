@@ -1,0 +1,114 @@
+"""Corpus records (LABELS.md §4) and their JSON Lines reader."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .._errors import CorpusFormatError
+from .._models import Label
+
+__all__ = ["CorpusFlag", "LabelledMessage", "corpus_files", "corpus_sha256", "load_corpus"]
+
+
+class CorpusFlag(BaseModel):
+    """A gold flag: kind, detail and the evidence span in the record's text."""
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    kind: str
+    detail: str
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)
+
+
+class LabelledMessage(BaseModel):
+    """One corpus record (LABELS.md §4) or one external evaluation row.
+
+    Either ``label`` (our corpora) or ``expect`` (a list of acceptable labels,
+    as in ``../shared/external``) must be present.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="allow")
+
+    id: str
+    text: str
+    label: Label | None = None
+    expect: list[Label] | None = None
+    flags: list[CorpusFlag] = Field(default_factory=list)
+    source: str | None = None
+    source_label: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _label_or_expect(self) -> LabelledMessage:
+        if self.label is None and not self.expect:
+            raise ValueError("record needs 'label' or a non-empty 'expect' list")
+        for f in self.flags:
+            if f.start is not None and f.end is not None and not (0 <= f.start < f.end <= len(self.text)):
+                raise ValueError(f"flag span {f.start}..{f.end} outside text of {len(self.text)} characters")
+        return self
+
+
+def corpus_files(path: str | os.PathLike[str]) -> list[Path]:
+    """Return the ``*.jsonl`` files at ``path`` (a file, or a folder searched recursively)."""
+    p = Path(path)
+    if p.is_dir():
+        return sorted(x for x in p.rglob("*.jsonl") if "raw" not in x.relative_to(p).parts)
+    return [p]
+
+
+def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[LabelledMessage]:
+    """Read JSON Lines corpus files.
+
+    Parameters
+    ----------
+    paths : path-like or iterable of path-like
+        Files, or folders (every ``*.jsonl`` below them, except ``raw/``).
+
+    Returns
+    -------
+    list of LabelledMessage
+        Records in file order. Blank lines are skipped.
+
+    Raises
+    ------
+    CorpusFormatError
+        With ``path`` and ``line`` set, for a line that is not JSON or breaks
+        the schema (unknown label, bad span …).
+    FileNotFoundError
+        If a path does not exist.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    out: list[LabelledMessage] = []
+    for p in paths:
+        for f in corpus_files(p):
+            with open(f, encoding="utf-8") as fh:
+                for n, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        obj = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise CorpusFormatError(f"not JSON: {exc.msg}", str(f), n) from exc
+                    try:
+                        out.append(LabelledMessage.model_validate(obj))
+                    except ValidationError as exc:
+                        msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                        raise CorpusFormatError(msg, str(f), n) from exc
+    return out
+
+
+def corpus_sha256(records: Iterable[LabelledMessage]) -> str:
+    """Return a SHA-256 over the ids, texts and labels of ``records`` (order-independent)."""
+    h = hashlib.sha256()
+    for key in sorted(f"{r.id}\t{r.label.value if r.label else ''}\t{r.text}" for r in records):
+        h.update(key.encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()

@@ -1,0 +1,54 @@
+import pytest
+
+from wxscreen import Flag, Label
+from wxscreen._decision import decide
+
+
+def scores(**kw):
+    base = {lab.value: 0.0 for lab in Label}
+    base.update(kw)
+    total = sum(base.values())
+    return {k: v / total for k, v in base.items()}
+
+
+def flag(kind, detail):
+    return Flag(kind=kind, detail=detail, start=0, end=1, evidence="x", rule="t", score=0.9)
+
+
+def test_argmax_without_flags():
+    label, reasons = decide(scores(negotiation_offer=0.7, other=0.3), [])
+    assert label is Label.NEGOTIATION_OFFER and reasons == []
+
+
+def test_r1_unofficial_transfer_escalates_to_scam():
+    label, reasons = decide(scores(negotiation_offer=0.9, other=0.1), [flag("unofficial_transfer", "personal_account")])
+    assert label is Label.POSSIBLE_SCAM
+    assert any("R1" in r for r in reasons)
+
+
+@pytest.mark.parametrize("detail", ["verification_code", "password", "screen_share", "face_scan"])
+def test_r2_secret_escalates_to_scam(detail):
+    label, reasons = decide(scores(other=1.0), [flag("personal_data_request", detail)])
+    assert label is Label.POSSIBLE_SCAM
+    assert any("R2" in r for r in reasons)
+
+
+def test_r3_card_plus_id():
+    fl = [flag("personal_data_request", "bank_card"), flag("personal_data_request", "id_number")]
+    label, reasons = decide(scores(collection_notice=1.0), fl)
+    assert label is Label.POSSIBLE_SCAM and any("R3" in r for r in reasons)
+
+
+def test_r4_other_data_at_least_suspicious():
+    label, reasons = decide(scores(collection_notice=1.0), [flag("personal_data_request", "address")])
+    assert label is Label.SUSPICIOUS and any("R4" in r for r in reasons)
+
+
+def test_rules_never_lower_the_label():
+    label, reasons = decide(scores(possible_scam=0.8, other=0.2), [flag("personal_data_request", "address")])
+    assert label is Label.POSSIBLE_SCAM and reasons == []
+
+
+def test_tie_breaks_by_precedence():
+    label, _ = decide(scores(possible_scam=0.5, other=0.5), [])
+    assert label is Label.POSSIBLE_SCAM

@@ -1,0 +1,69 @@
+import subprocess
+import sys
+
+import wxscreen
+import wxscreen.detectors
+import wxscreen.training
+
+EXPECTED = [
+    "CorpusFormatError",
+    "DetectorSpecError",
+    "Flag",
+    "InvalidInputError",
+    "Label",
+    "ModelInfo",
+    "ModelLoadError",
+    "ModelVersionError",
+    "NormalizedText",
+    "Screener",
+    "Screening",
+    "WxScreenError",
+    "__version__",
+    "classify",
+    "classify_many",
+    "load_screener",
+    "mask_identifiers",
+    "normalize",
+]
+
+
+def test_all_is_pinned_and_sorted():
+    assert wxscreen.__all__ == EXPECTED
+    assert sorted(wxscreen.__all__) == wxscreen.__all__
+    for name in wxscreen.__all__:
+        assert hasattr(wxscreen, name)
+
+
+def test_subpackage_all_sorted():
+    for mod in (wxscreen.detectors, wxscreen.training):
+        assert sorted(mod.__all__) == mod.__all__
+        for name in mod.__all__:
+            assert hasattr(mod, name)
+
+
+def test_label_enum_has_exactly_the_five_labels():
+    assert [lab.value for lab in wxscreen.Label] == [
+        "possible_scam",
+        "suspicious",
+        "negotiation_offer",
+        "collection_notice",
+        "other",
+    ]
+
+
+def test_import_is_lazy():
+    code = (
+        "import sys, wxscreen; "
+        "bad = [m for m in ('jieba', 'sklearn', 'scipy', 'skops', 'opencc') if m in sys.modules]; "
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_errors_are_builtin_compatible():
+    assert issubclass(wxscreen.InvalidInputError, ValueError)
+    assert issubclass(wxscreen.ModelLoadError, OSError)
+    assert issubclass(wxscreen.CorpusFormatError, ValueError)
+    for name in ("InvalidInputError", "ModelLoadError", "ModelVersionError", "CorpusFormatError"):
+        assert issubclass(getattr(wxscreen, name), wxscreen.WxScreenError)

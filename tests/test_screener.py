@@ -1,0 +1,124 @@
+import json
+import math
+
+import pytest
+
+import wxscreen
+from wxscreen import InvalidInputError, Label
+
+
+def _valid(s):
+    assert s.label in set(Label)
+    assert set(s.scores) == {lab.value for lab in Label}
+    assert all(isinstance(v, float) and 0.0 <= v <= 1.0 for v in s.scores.values())
+    assert math.isclose(sum(s.scores.values()), 1.0, abs_tol=1e-6)
+    json.loads(s.model_dump_json())
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t  \u3000"])
+def test_empty_is_other_without_flags(screener, text):
+    s = screener.classify(text)
+    assert s.label is Label.OTHER and s.flags == []
+    _valid(s)
+
+
+@pytest.mark.parametrize("bad", [None, b"bytes", 12, 3.5, ["list"]])
+def test_non_str_raises_type_error_naming_type(screener, bad):
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        screener.classify(bad)
+
+
+def test_classify_many_rejects_bare_str(screener):
+    with pytest.raises(InvalidInputError, match="single str"):
+        screener.classify_many("请还款")
+
+
+def test_classify_many_accepts_generators(screener):
+    gen = (t for t in ["好的", "请把验证码发给我"])
+    out = screener.classify_many(gen)
+    assert len(out) == 2
+    assert out[1].label is Label.POSSIBLE_SCAM
+
+
+def test_classify_many_rejects_non_str_element(screener):
+    with pytest.raises(TypeError, match="int"):
+        screener.classify_many(["ok", 5])
+
+
+def test_batch_equals_single(screener):
+    texts = ["已逾期30天，可申请分期", "加我微信私下结清", "好的收到"]
+    many = screener.classify_many(texts)
+    for t, m in zip(texts, many):
+        assert screener.classify(t) == m
+
+
+@pytest.mark.parametrize(
+    "text, label, kinds",
+    [
+        ("【某某银行】验证码123456，5分钟内有效。任何人索要验证码都是诈骗，切勿泄露。", None, set()),
+        ("【某某消费金融】温馨提示：本平台不会要求您转账到个人账户，请只在官方APP内还款。", None, set()),
+        (
+            "您的帳戶已逾期，請將還款轉帳到以下個人帳戶，並提供身分證號碼",
+            Label.POSSIBLE_SCAM,
+            {"unofficial_transfer", "personal_data_request"},
+        ),
+        (
+            "您的账户已逾期，请将还款转账到以下个人账户，并提供身份证号码",
+            Label.POSSIBLE_SCAM,
+            {"unofficial_transfer", "personal_data_request"},
+        ),
+        ("加 微 信 私 下 还 款", Label.POSSIBLE_SCAM, {"unofficial_transfer"}),
+    ],
+)
+def test_required_examples(screener, text, label, kinds):
+    s = screener.classify(text)
+    _valid(s)
+    assert {f.kind for f in s.flags} == kinds
+    if label is None:
+        assert not s.risky
+    else:
+        assert s.label is label
+
+
+def test_label_is_argmax_unless_rule(screener, corpus):
+    for s in screener.classify_many([r.text for r in corpus["test"][:300]]):
+        best = max(s.scores, key=s.scores.get)
+        if s.label.value != best:
+            assert any(r.startswith("rule ") for r in s.reasons)
+
+
+def test_evidence_spans_on_whole_corpus(raw_screener, corpus):
+    records = corpus["train"] + corpus["test"]
+    for r, s in zip(records, raw_screener.classify_many([r.text for r in records])):
+        _valid(s)
+        for f in s.flags:
+            assert r.text[f.start : f.end] == f.evidence
+
+
+def test_masking_in_evidence_and_reasons(screener):
+    text = "直接转到这个卡 6222 0212 3456 7890 123 户名李某，或加vx: zhang_8899"
+    s = screener.classify(text)
+    dumped = s.model_dump_json()
+    assert "0212 3456" not in dumped and "zhang_8899" not in dumped
+    for f in s.flags:
+        assert len(f.evidence) == f.end - f.start
+
+
+def test_unmasked_screener_keeps_identifiers(raw_screener):
+    text = "直接转到这个卡 6222 0212 3456 7890 123 户名李某"
+    s = raw_screener.classify(text)
+    assert any(text[f.start : f.end] == f.evidence for f in s.flags)
+
+
+def test_module_level_functions():
+    s = wxscreen.classify("请转到安全账户")
+    assert s.label is Label.POSSIBLE_SCAM
+    assert wxscreen.classify_many([]) == []
+
+
+def test_flags_point_at_raw_characters_through_obfuscation(raw_screener):
+    text = "请转\u200b账\u200b到\u200c个\u200d人\ufeff账户"
+    s = raw_screener.classify(text)
+    f = next(f for f in s.flags if f.kind == "unofficial_transfer")
+    assert text[f.start : f.end] == f.evidence
+    assert "个" in f.evidence and "账户" in f.evidence

@@ -1,0 +1,72 @@
+import os
+import pickle
+import stat
+
+import pytest
+
+from wxscreen._tokenize import JiebaTokenizer
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("请把验证码发给我", ["请", "把", "验证码", "发给", "我"]),
+        ("转到安全账户", ["转", "到", "安全账户"]),
+        ("可申请协商还款", ["可", "申请", "协商还款"]),
+        ("加微信私下结清", ["加", "微信", "私下结清"]),
+    ],
+)
+def test_golden_segmentation(text, words):
+    assert JiebaTokenizer()(text) == words
+
+
+def test_one_character_words_kept_and_spaces_dropped():
+    assert "我" in JiebaTokenizer()("转给我 谢谢")
+    assert all(not w.isspace() for w in JiebaTokenizer()("a  b\n c"))
+
+
+def test_offsets():
+    text = "请把验证码发给我"
+    for w, s, e in JiebaTokenizer().tokens_with_offsets(text):
+        assert text[s:e] == w
+
+
+def test_pickle_round_trip():
+    tk = JiebaTokenizer()
+    tk("预热")
+    tk2 = pickle.loads(pickle.dumps(tk))
+    assert tk2("请把验证码发给我") == tk("请把验证码发给我")
+
+
+def test_global_jieba_untouched():
+    import jieba
+
+    before = (jieba.dt.initialized, len(jieba.dt.FREQ))
+    JiebaTokenizer()("不碰全局状态")
+    assert (jieba.dt.initialized, len(jieba.dt.FREQ)) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
+def test_read_only_cache_dir(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    assert JiebaTokenizer(cache_dir=str(ro))("验证码") == ["验证码"]
+
+
+def test_missing_and_garbage_cache(tmp_path, capsys):
+    from wxscreen import _tokenize
+
+    _tokenize._BUILT.clear()
+    missing = tmp_path / "a" / "b"
+    assert JiebaTokenizer(cache_dir=str(missing))("验证码") == ["验证码"]
+    _tokenize._BUILT.clear()
+    for f in missing.iterdir():
+        f.write_bytes(b"not marshal data")
+    assert JiebaTokenizer(cache_dir=str(missing))("验证码") == ["验证码"]
+    _tokenize._BUILT.clear()
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert JiebaTokenizer(cache_dir=str(f))("验证码") == ["验证码"]  # cache dir is a file
+    err = capsys.readouterr().err
+    assert err == ""

@@ -1,0 +1,37 @@
+"""Retraining from the corpus reproduces the shipped model's predictions."""
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from wxscreen import CorpusFormatError, Screener
+from wxscreen.training import corpus_sha256, load_corpus, train
+
+
+def test_retrain_gives_same_predictions(corpus, screener):
+    meta = json.loads(resources.files("wxscreen").joinpath("data", "model", "metadata.json").read_text("utf-8"))
+    assert corpus_sha256(corpus["train"]) == meta["corpus_sha256"], "shipped model is stale: run `make model`"
+    bundle = train(corpus["train"], seed=meta["seed"])
+    fresh = Screener(bundle)
+    texts = [r.text for r in corpus["test"]]
+    a = fresh.classify_many(texts)
+    b = screener.classify_many(texts)
+    assert [x.label for x in a] == [x.label for x in b]
+    pa = np.array([[x.scores[k] for k in sorted(x.scores)] for x in a])
+    pb = np.array([[x.scores[k] for k in sorted(x.scores)] for x in b])
+    assert np.allclose(pa, pb, atol=1e-6)
+
+
+def test_corpus_format_error_has_line(tmp_path):
+    p = tmp_path / "bad.jsonl"
+    p.write_text('{"id": "a", "text": "x", "label": "other", "flags": []}\n{"id": "b", "text": "y", "label": "nope"}\n')
+    with pytest.raises(CorpusFormatError) as ei:
+        load_corpus(p)
+    assert ei.value.line == 2 and str(p) in str(ei.value)
+
+
+def test_train_rejects_single_label(corpus):
+    with pytest.raises(ValueError):
+        train([r for r in corpus["train"] if r.label.value == "other"][:10])
