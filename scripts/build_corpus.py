@@ -2,7 +2,7 @@
 """Build corpora/train.jsonl and corpora/test.jsonl from the raw batches.
 
 Steps (deterministic):
-1. read corpora/raw/*.jsonl (authors' batches, flags carry `evidence` strings);
+1. read corpus_src/raw/*.jsonl (authors' batches, flags carry `evidence` strings);
 2. resolve each flag's evidence to start/end offsets in the text (first
    occurrence, or the n-th with "occurrence": n);
 3. drop exact and squashed duplicates (same text after removing spaces,
@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "corpora" / "raw"
+RAW = ROOT / "corpus_src" / "raw"
 SHINGLE = 15
 
 

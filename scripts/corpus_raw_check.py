@@ -66,7 +66,7 @@ def check(path: Path) -> int:
         def bad(msg: str) -> None:
             nonlocal errs
             errs += 1
-            print(f"{where} ({r.get('id')}): {msg}")
+            print(f"{where} ({r.get('id')}): {msg}")  # noqa: B023
         for k in ("id", "text", "label", "flags", "source"):
             if k not in r:
                 bad(f"missing {k}")

@@ -15,7 +15,9 @@ def _human(text_no: int, s: Any, out: TextIO) -> None:
     sc = ", ".join(f"{k} {v:.2f}" for k, v in sorted(s.scores.items(), key=lambda kv: -kv[1]))
     out.write(f"[{text_no}] {s.label.value}  ({sc})\n")
     for f in s.flags:
-        out.write(f"    flag {f.kind}/{f.detail} [{f.start}:{f.end}] «{f.evidence}» rule={f.rule} score={f.score:.2f}\n")
+        out.write(
+            f"    flag {f.kind}/{f.detail} [{f.start}:{f.end}] «{f.evidence}» rule={f.rule} score={f.score:.2f}\n"
+        )
     for r in s.reasons:
         out.write(f"    why: {r}\n")
 
@@ -77,7 +79,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
             "accuracy": rep.accuracy,
             "macro_f1": rep.macro_f1,
             "per_label_f1": {k: v.f1 for k, v in rep.per_label.items()},
-            "per_flag": {k: {"precision": v.precision, "recall": v.recall} for k, v in rep.per_flag.items() if v.support},
+            "per_flag": {
+                k: {"precision": v.precision, "recall": v.recall} for k, v in rep.per_flag.items() if v.support
+            },
         }
         save_bundle(bundle, args.out)
     sys.stdout.write(f"trained on {len(records)} records; model written to {out}\n")

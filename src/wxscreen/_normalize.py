@@ -181,7 +181,7 @@ def _nfkc_step(c: _Chars) -> _Chars:
     oc: list[str] = []
     os_: list[int] = []
     oe: list[int] = []
-    for ch, s, e in zip(chars, starts, ends):
+    for ch, s, e in zip(chars, starts, ends, strict=False):
         n = ch if ch.isascii() else _nfkc(ch)
         for x in n:
             oc.append(x)
@@ -222,9 +222,9 @@ def _collapse_step(c: _Chars) -> _Chars:
     if all(keep):
         return c
     return (
-        [x for x, k in zip(chars, keep) if k],
-        [x for x, k in zip(starts, keep) if k],
-        [x for x, k in zip(ends, keep) if k],
+        [x for x, k in zip(chars, keep, strict=False) if k],
+        [x for x, k in zip(starts, keep, strict=False) if k],
+        [x for x, k in zip(ends, keep, strict=False) if k],
     )
 
 

@@ -55,6 +55,7 @@ TRUSTED_TYPES: frozenset[str] = frozenset(
         "sklearn.feature_extraction.text.TfidfVectorizer",
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.linear_model._logistic.LogisticRegression",
+        "sklearn.svm._classes.LinearSVC",
         "sklearn.calibration.CalibratedClassifierCV",
         "sklearn.calibration._CalibratedClassifier",
         "sklearn.calibration._TemperatureScaling",
@@ -128,8 +129,8 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     ModelVersionError
         If the bundle was built with another scikit-learn minor version.
     """
-    import skops.io as sio
     import sklearn
+    import skops.io as sio
 
     p = Path(path)
     try:
@@ -157,6 +158,15 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         obj = sio.load(model_file, trusted=sorted(untrusted))
     except Exception as exc:
         raise ModelLoadError(f"{model_file} could not be loaded: {exc}") from exc
-    if not isinstance(obj, dict) or set(obj) != {"word", "char", "clf"}:
-        raise ModelLoadError(f"{model_file} does not hold a wxscreen model")
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    if (
+        not isinstance(obj, dict)
+        or set(obj) != {"word", "char", "clf"}
+        or not isinstance(obj["word"], TfidfVectorizer)
+        or not isinstance(obj["char"], TfidfVectorizer)
+        or not isinstance(obj["clf"], CalibratedClassifierCV)
+    ):
+        raise ModelLoadError(f"{model_file} does not hold a wxscreen model (word/char vectorizers and a classifier)")
     return Bundle(obj["word"], obj["char"], obj["clf"], meta, JiebaTokenizer())

@@ -106,9 +106,8 @@ class Scope:
 
     def __init__(self, spec: ScopeSpec) -> None:
         self.spec = spec
-        brk = regex.escape(spec.clause_breaks)
-        self._clause_break = regex.compile(f"[{brk}]")
-        self._sentence_break = regex.compile(f"[{regex.escape(spec.sentence_breaks)}]")
+        self._breaks = frozenset(spec.clause_breaks)
+        self._sentence_breaks = frozenset(spec.sentence_breaks)
         self._neg = regex.compile("|".join(_expand(x, spec.macros, "scope.negators") for x in spec.negators))
         self._warn = regex.compile(
             "|".join(_expand(x, spec.macros, "scope.warning_frames") for x in spec.warning_frames)
@@ -121,28 +120,29 @@ class Scope:
         self.threshold = spec.threshold
 
     def clause(self, text: str, start: int, end: int) -> tuple[int, int]:
-        """Return the bounds of the clause around ``text[start:end]``."""
-        a = start
+        """Return the bounds of the clause around ``text[start:end]`` (at most 200 characters each side)."""
+        breaks = self._breaks
         lo = max(0, start - 200)
-        m = None
-        for m in self._clause_break.finditer(text, lo, start):
-            pass
-        if m is not None:
-            a = m.end()
-        elif lo == 0:
-            a = 0
-        else:
-            a = lo
-        m2 = self._clause_break.search(text, end, min(len(text), end + 200))
-        b = m2.start() if m2 else min(len(text), end + 200)
+        a = lo
+        for i in range(start - 1, lo - 1, -1):
+            if text[i] in breaks:
+                a = i + 1
+                break
+        hi = min(len(text), end + 200)
+        b = hi
+        for i in range(end, hi):
+            if text[i] in breaks:
+                b = i
+                break
         return a, b
 
     def sentence_start(self, text: str, start: int) -> int:
+        """Return where the sentence holding ``text[start]`` begins (at most 300 characters back)."""
         lo = max(0, start - 300)
-        a = lo
-        for m in self._sentence_break.finditer(text, lo, start):
-            a = m.end()
-        return a
+        for i in range(start - 1, lo - 1, -1):
+            if text[i] in self._sentence_breaks:
+                return i + 1
+        return lo
 
     def weight(self, text: str, start: int, end: int) -> float:
         """Return 0 when suppressed, else a factor in (0, 1] for the cue's score."""

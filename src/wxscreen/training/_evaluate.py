@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .._models import LABEL_ORDER, RISKY_LABELS, Label, Screening
+from .._models import LABEL_ORDER, RISKY_LABELS, Screening
 from ._corpus import LabelledMessage
 
 __all__ = ["EvalReport", "LabelMetrics", "evaluate"]
@@ -102,7 +102,7 @@ def evaluate(screener: Any, records: Sequence[LabelledMessage], *, batch_size: i
     errors: list[dict[str, Any]] = []
     labelled = 0
     risky_tp = risky_fp = risky_fn = 0
-    for r, s in zip(records, preds):
+    for r, s in zip(records, preds, strict=False):
         pred = s.label.value
         if r.label is not None:
             labelled += 1

@@ -58,7 +58,7 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
         vec.vocabulary_ = {str(k): int(v) for k, v in vec.vocabulary_.items()}
     digest = corpus_sha256(records)
     meta: dict[str, Any] = {
-        "model_id": model_id or f"wxscreen-tfidf-lr-{digest[:8]}",
+        "model_id": model_id or f"wxscreen-tfidf-svm-{digest[:8]}",
         "corpus_sha256": digest,
         "seed": seed,
         "n_train": len(records),
