@@ -52,3 +52,18 @@ def test_rules_never_lower_the_label():
 def test_tie_breaks_by_precedence():
     label, _ = decide(scores(possible_scam=0.5, other=0.5), [])
     assert label is Label.POSSIBLE_SCAM
+
+
+def test_r5_advance_fee_is_scam():
+    label, reasons = decide(scores(negotiation_offer=1.0), [flag("advance_fee", "fee")])
+    assert label is Label.POSSIBLE_SCAM and any("R5" in r for r in reasons)
+
+
+@pytest.mark.parametrize(
+    "kind, detail",
+    [("threat", "contacts_blast"), ("off_platform", "other_chat"), ("borrow_to_repay", "other_lender"),
+     ("impersonation", "court")],
+)
+def test_r6_warning_kinds_at_least_suspicious(kind, detail):
+    label, reasons = decide(scores(collection_notice=1.0), [flag(kind, detail)])
+    assert label is Label.SUSPICIOUS and any("R6" in r for r in reasons)

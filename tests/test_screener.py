@@ -67,7 +67,7 @@ def test_batch_equals_single(screener):
             Label.POSSIBLE_SCAM,
             {"unofficial_transfer", "personal_data_request"},
         ),
-        ("加 微 信 私 下 还 款", Label.POSSIBLE_SCAM, {"unofficial_transfer"}),
+        ("加 微 信 私 下 还 款", Label.POSSIBLE_SCAM, {"unofficial_transfer", "off_platform"}),
     ],
 )
 def test_required_examples(screener, text, label, kinds):

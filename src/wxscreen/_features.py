@@ -2,8 +2,9 @@
 
 Features (DOMAIN-independent, stock scikit-learn estimators only):
 
-* word TF-IDF over jieba words (one-character words kept), computed on the space-joined tokens of the normalised text, so the
-  fitted vectorizer holds no custom callable and can be saved with skops;
+* word TF-IDF over jieba words (one-character words kept), computed on the
+  space-joined tokens of the normalised text, so the fitted vectorizer
+  holds no custom callable and can be saved with skops;
 * character TF-IDF over 1- to 3-grams of the normalised text.
 
 The two sparse blocks are stacked and fed to a linear SVM whose decision
@@ -39,8 +40,8 @@ def build_estimators(seed: int = 0) -> dict[str, Any]:
     """
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
     from sklearn.model_selection import StratifiedKFold
+    from sklearn.svm import LinearSVC
 
     word = TfidfVectorizer(
         token_pattern=r"(?u)\S+", lowercase=False, ngram_range=(1, 1), min_df=2, sublinear_tf=True,
@@ -149,7 +150,9 @@ class Bundle:
             if contrib[j] <= 0 or len(out) >= k:
                 break
             name = str(names[idx[j]])[2:].replace(" ", "")
-            if name.strip() and name not in seen and not any(name in s for s in seen):
+            if sum(ch.isalnum() for ch in name) < 2 or not name.isalnum():
+                continue  # single characters and n-grams with punctuation explain nothing
+            if name not in seen and not any(name in s or s in name for s in seen):
                 seen.add(name)
                 out.append(name)
         return out

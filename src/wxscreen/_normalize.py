@@ -57,6 +57,11 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z0-9])(?:yhk)(?![a-z])", "银行卡"),
     (r"(?<![a-z0-9])(?:sfz)(?![a-z])", "身份证"),
     (r"(?<![a-z0-9])(?:yzm)(?![a-z])", "验证码"),
+    (r"yan证码|验zheng码|yanzheng码", "验证码"),
+    (r"身fen证|shen份证", "身份证"),
+    (r"密ma(?![a-z])", "密码"),
+    (r"jian管", "监管"),
+    (r"萤幕", "屏幕"),
 )
 _VARIANT_RE = regex.compile("|".join(f"(?P<v{i}>{p})" for i, (p, _) in enumerate(VARIANTS)))
 _VARIANT_OUT = {f"v{i}": out for i, (_, out) in enumerate(VARIANTS)}

@@ -21,6 +21,22 @@ PDR_POS = [
     ("把你所有借款APP的截图发我", {"other_data"}),
     ("請提供身分證號碼", {"id_number"}),
     ("验\u200b证\u200b码发我", {"verification_code"}),
+    # codes referred to in an earlier clause, homophones
+    ("刚才那个码你收到没？把码发我", {"verification_code"}),
+    ("短信来了吗？来了直接读给我", {"verification_code"}),
+    ("收到一条短信对吧？把里面的数字截图发我", {"verification_code"}),
+    ("yan证码发我下，马上给你撤销", {"verification_code"}),
+    ("下载向日葵，把识别码和验证码告诉我", {"verification_code"}),
+    ("密ma发我，我帮你操作", {"password"}),
+    ("你把银行卡拍正反面发我", {"bank_card"}),
+    ("共享一下屏幕，我帮你操作", {"screen_share"}),
+    ("開啟螢幕分享，專員協助您退費", {"screen_share"}),
+    ("点这个链接做一下人脸识别", {"face_scan"}),
+    ("你领导电话给一个", {"contacts"}),
+    ("你现在住哪？", {"address"}),
+    ("请上传一张本人与身份证的合影", {"id_photo"}),
+    ("把你的社保缴纳记录截个图", {"other_data"}),
+    ("把支付宝和微信的余额截图发我看看", {"other_data"}),
 ]
 
 PDR_NEG = [
@@ -34,6 +50,17 @@ PDR_NEG = [
     "昨天有人让我把验证码发给他，我没给，这是你们的人吗？",
     "好的，谢谢",
     "",
+    # narration, threats and the sender sharing their own data are not requests
+    "我刚才差点把验证码念给一个自称你们客服的人，还好反应过来了。",
+    "你再拖，我就把你借款时拍的手持身份证照片发到你们公司群里。",
+    "我们会把您的欠款情况发给您通讯录里的每一位联系人。",
+    "今晚先给你发个定位，让你看看我们离你家多远。",
+    "市民接到电话，对方要求她下载会议软件并开启屏幕共享，随后转入所谓“银联监管账户”。",
+    "下午两点线上评审，我这边开屏幕共享讲方案，大家听就行。",
+    # asking about income to size a plan is lawful negotiation (LABELS.md negotiation_offer)
+    "方便说一下您现在每月收入大概多少吗？我们好帮您匹配分期档位。",
+    "【半岛咖啡】新会员注册：在小程序里输入手机号和收到的短信验证码，即可领取5折券。",
+    "我们已向您预留手机号发送验证码，请在APP中输入。",
 ]
 
 TRANSFER_POS = [
@@ -47,6 +74,29 @@ TRANSFER_POS = [
     ("扫下面的二维码付款，马上结清", {"qr_code"}),
     ("转到我支付宝上，今天就给你减免", {"alipay_personal"}),
     ("买两张京东卡把卡密发我抵扣还款", {"cash_or_card"}),
+    # payees given as a person, the sender's own card, cash pickup
+    ("款打到经办人卡上", {"personal_account"}),
+    ("走我卡上比走APP便宜八百", {"personal_account"}),
+    ("私了吧，钱给到我这里", {"personal_account"}),
+    ("这张卡是我弟的，你放心转", {"third_party"}),
+    ("我可以见面收现金，当面给你写收条", {"cash_or_card"}),
+    ("充3000话费到这个号就当还款了", {"cash_or_card"}),
+    # red packets and WeChat/Alipay of the sender
+    ("你发我一个520的红包，罚息全免", {"wechat_transfer"}),
+    ("红包发1888就能了结", {"wechat_transfer"}),
+    ("先转两百诚意金到我V信上", {"wechat_transfer"}),
+    ("转账至客服个人支付宝 ut***@mail.com", {"alipay_personal"}),
+    # QR codes
+    ("还款请长按识别下方收款码[图片]", {"qr_code"}),
+    ("码发你了，扫这个，备注手机后四位", {"qr_code"}),
+    ("用支付宝相册扫一扫付款", {"qr_code"}),
+    # payee companies unrelated to lending
+    ("公户信息发你了，瑞祥文化传媒有限公司，直接网银转", {"designated_account"}),
+    ("这个账户是我们的结算公司，户名跟平台不一样是正常的", {"designated_account"}),
+    ("您的待还款项由“武汉楚越企业服务有限公司”代为收取", {"designated_account"}),
+    # safe-account variants
+    ("清退专户收到款后合同即视为履行完毕", {"safe_account"}),
+    ("请把余额先转进备付金账户，核验后原路退回", {"safe_account"}),
 ]
 
 TRANSFER_NEG = [
@@ -57,6 +107,17 @@ TRANSFER_NEG = [
     "张先生：昨天有人自称客服让我把额度转到安全账户，我没理，这个是你们吗？",
     "我下周就还，别催了",
     "您尾号1234的银行卡将于今日自动扣款，请确保余额充足。",
+    "您本月应还的2,310元请在APP内还款，客服不会在微信里给您发收款二维码。",
+    "本所不代收任何款项，请通过官方渠道还款。",
+    "【锦程消费金融】您的账户已成功绑定新的还款银行卡（尾号0916）。",
+    "【某银行】您尾号9305的账户向李某某的个人账户汇款2,800.00元已成功。",
+    "还款请认准户名“澜泽银行股份有限公司”的对公账户。",
+    "【市医保】门诊结算，统筹基金支付112.40元，个人账户支付36.80元。",
+    "扫码关注公众号，领取还款提醒",
+    "老板发的开工红包，手气最佳",
+    "我刚把钱转给我妈了",
+    "我把验证码发给你了吗？没有吧",
+    "骗子开场白千变万化，最后都是一句话：把钱转到我给的账户。",
 ]
 
 
@@ -95,6 +156,11 @@ def test_registry_snapshot():
     assert DETECTORS == {
         "personal_data_request.v1": "personal_data_request.toml",
         "unofficial_transfer.v1": "unofficial_transfer.toml",
+        "threat.v1": "threat.toml",
+        "impersonation.v1": "impersonation.toml",
+        "off_platform.v1": "off_platform.toml",
+        "advance_fee.v1": "advance_fee.toml",
+        "borrow_to_repay.v1": "borrow_to_repay.toml",
     }
     assert [d.name for d in default_detectors()] == list(DETECTORS)
 

@@ -34,6 +34,11 @@ __all__ = [
 DETECTORS: dict[str, str] = {
     "personal_data_request.v1": "personal_data_request.toml",
     "unofficial_transfer.v1": "unofficial_transfer.toml",
+    "threat.v1": "threat.toml",
+    "impersonation.v1": "impersonation.toml",
+    "off_platform.v1": "off_platform.toml",
+    "advance_fee.v1": "advance_fee.toml",
+    "borrow_to_repay.v1": "borrow_to_repay.toml",
 }
 
 

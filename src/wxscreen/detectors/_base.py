@@ -24,6 +24,8 @@ __all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spe
 
 #: Seconds a single pattern may run on one text before it is abandoned.
 PATTERN_TIMEOUT = 0.25
+#: Matches of one pattern evaluated per text; more add no evidence, only time.
+MAX_MATCHES_PER_PATTERN = 50
 _MACRO = regex.compile(r"<<([a-z_]+)>>")
 
 
@@ -267,11 +269,14 @@ class PatternDetector:
         hits: list[Hit] = []
         complete = True
         for pat in self.patterns:
+            matches = []
             try:
-                matches = list(pat.regex.finditer(text, timeout=PATTERN_TIMEOUT))  # type: ignore[union-attr]
+                for m in pat.regex.finditer(text, timeout=PATTERN_TIMEOUT):  # type: ignore[union-attr]
+                    matches.append(m)
+                    if len(matches) >= MAX_MATCHES_PER_PATTERN:
+                        break
             except TimeoutError:
                 complete = False
-                continue
             for m in matches:
                 s, e = m.span()
                 if e <= s:
@@ -307,15 +312,38 @@ class PatternDetector:
 
 
 def _merge(hits: list[Hit]) -> list[Hit]:
-    """Keep the best hit among overlapping hits of the same detail."""
-    hits.sort(key=lambda h: (-h.score, h.start, -(h.end - h.start)))
-    kept: list[Hit] = []
+    """Keep the best hit among overlapping hits of the same detail (O(n log n))."""
+    by_detail: dict[str, list[Hit]] = {}
     for h in hits:
-        if any(k.detail == h.detail and k.start < h.end and h.start < k.end for k in kept):
-            continue
-        kept.append(h)
+        by_detail.setdefault(h.detail, []).append(h)
+    kept: list[Hit] = []
+    for group in by_detail.values():
+        group.sort(key=lambda h: (h.start, h.end))
+        cluster = [group[0]]
+        cluster_end = group[0].end
+        for h in group[1:]:
+            if h.start < cluster_end:  # overlaps the current chain
+                cluster.append(h)
+                cluster_end = max(cluster_end, h.end)
+            else:
+                kept.extend(_best_of(cluster))
+                cluster, cluster_end = [h], h.end
+        kept.extend(_best_of(cluster))
     kept.sort(key=lambda h: (h.start, h.end))
     return kept
+
+
+def _best_of(cluster: list[Hit]) -> list[Hit]:
+    """Greedy best-score selection of non-overlapping hits inside one overlap chain."""
+    if len(cluster) == 1:
+        return cluster
+    chosen: list[Hit] = []
+    for h in sorted(cluster, key=lambda h: (-h.score, h.start, -(h.end - h.start))):
+        if all(h.end <= c.start or c.end <= h.start for c in chosen):
+            chosen.append(h)
+        if len(chosen) > 64:
+            break  # a pathological chain: enough evidence
+    return chosen
 
 
 # -- payee check (DOMAIN.md §3.4, §5.2 context rules) ----------------------------

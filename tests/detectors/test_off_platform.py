@@ -1,0 +1,101 @@
+"""off_platform.v1: another chat account, an unknown link, an unnamed app."""
+
+import time
+
+import pytest
+
+from wxscreen import normalize
+from wxscreen.detectors import PatternDetector, load_scope, load_spec
+
+DET = PatternDetector(load_spec("off_platform.toml"), load_scope(), source="off_platform.toml")
+
+
+def _details(text):
+    n = normalize(text)
+    hits, complete = DET.detect(n)
+    assert complete
+    for h in hits:
+        assert h.kind == "off_platform"
+        s, e = n.raw_span(h.start, h.end)
+        assert 0 <= s < e <= len(text)
+        assert text[s:e].strip()
+    return {h.detail for h in hits}
+
+
+POSITIVE = [
+    ("这个号明天停用，加我私人微信 abc_123 继续聊。", {"other_chat"}),
+    ("方案不方便在这里说，加我QQ：12345678。", {"other_chat"}),
+    ("我们统一用纸飞机沟通，账号 @helper_01。", {"other_chat"}),
+    ("扫码进群，群里有专员帮你申请减免。", {"other_chat"}),
+    ("加 薇 信 hk_8899 详聊", {"other_chat"}),
+    ("后续的事在微信上谈，号码我等会儿推给你。", {"other_chat"}),
+    ("企业号下周回收，新号在这：vx zhou_1688。", {"other_chat"}),
+    ("想要减免方案的私聊我，名额不多。", {"other_chat"}),
+    ("關注公眾號“債務協商中心”後回覆姓名，專員會聯繫您。", {"other_chat"}),
+    ("QQ多少？我拉你进处理群。", {"other_chat"}),
+    ("点击 http://jm-fq.top/a 领取减免券。", {"link"}),
+    ("复制到浏览器打开 zd-bill点com/abc 查看账单。", {"link"}),
+    ("您的减免结果请点 t.cn/Ab12Cd 查看。", {"link"}),
+    ("链接发你了，点进去按提示刷个脸。", {"link"}),
+    ("请通过以下网址完成电子签署：qh-sign.cn/s/77", {"link"}),
+    ("结清证明在这个网页：jq-zm.xyz/k2 ，24小时后失效。", {"link"}),
+    ("下载腾讯会议，进去以后打开共享屏幕。", {"app_download"}),
+    ("装一个向日葵，把识别码发给我。", {"app_download"}),
+    ("新版还款APP在应用商店搜不到，用我发的链接安装。", {"app_download", "link"}),
+    ("先下载“速还管家”，登录后能看到您的专属方案。", {"app_download"}),
+    ("会议号 665 203 118，入会后点共享。", {"app_download"}),
+    ("协商业务已经迁移到“钱多多”小程序，请搜索进入。", {"app_download"}),
+    ("安卓手机我发你一个安装包，装上后我远程帮你操作。", {"app_download"}),
+    ("先下载“聚财宝”APP，安装包地址 jcb-dl.xyz/apk", {"app_download", "link"}),
+    ("加我QQ 778899123，再下载钉钉，我教你共享屏幕。", {"other_chat", "app_download"}),
+]
+
+NEGATIVE = [
+    "我是某消费金融的李专员，添加我的企业微信与我联系吧。",
+    "请登录官方APP还款，勿点击陌生链接。",
+    "官方不会要求您下载会议软件或开启屏幕共享。",
+    "请勿添加任何自称客服的个人微信。",
+    "您的电子发票可在APP“我的-发票”中下载。",
+    "结清证明可在官方小程序中查看。",
+    "明天上午部门例会在三楼会议室，请准时参加。",
+    "有人让我加他微信说能减免，这是你们吗？",
+    "我们只通过企业微信和官方热线联系您，不会让您加其他QQ。",
+    "还款请在APP首页点击“立即还款”。",
+    "这个企业微信就是官方账号，有问题随时找我。",
+    "【某某分期】下载某某分期APP，新用户首借享免息。",
+    "期末成绩已经发布，有问题可以私信班主任。",
+    "店铺会员入会即送10元券。",
+    "扫码入住更快捷，到店刷身份证即可取房卡。",
+    "增加紧急联系人请在APP内操作。",
+    "加急放款请在官方APP提交申请。",
+    "您的邮箱 abc123@qq.com 已绑定成功。",
+    "我是青云贷的贷后专员小孔，工号QY0815，请在APP内还款。",
+    "千万不要点陌生短信里的链接，也别扫来路不明的二维码。",
+    "【某视频】您的会员已自动续费，如需取消请在APP设置。",
+    "我们不会通过视频会议核实身份，也不会让您共享屏幕。",
+    "微信支付已完成，订单号 2025****0001。",
+    "凡是让你加私人微信还款的，都不是正规平台。",
+    "还款方式：官方APP或者银行代扣。",
+    "",
+]
+
+
+@pytest.mark.parametrize("text, details", POSITIVE)
+def test_off_platform_positive(text, details):
+    assert _details(text) == details
+
+
+@pytest.mark.parametrize("text", NEGATIVE)
+def test_off_platform_negative(text):
+    assert _details(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["加" + "微信 " * 20000, "😀" * 500, "转" + " " * 50000 + "账", "http://a.top/" * 5000, "加我微信" * 5000],
+)
+def test_off_platform_long_input_finishes(text):
+    t0 = time.perf_counter()
+    hits, _ = DET.detect(normalize(text))
+    assert time.perf_counter() - t0 < 60
+    assert isinstance(hits, list)
