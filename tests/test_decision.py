@@ -67,3 +67,10 @@ def test_r5_advance_fee_is_scam():
 def test_r6_warning_kinds_at_least_suspicious(kind, detail):
     label, reasons = decide(scores(collection_notice=1.0), [flag(kind, detail)])
     assert label is Label.SUSPICIOUS and any("R6" in r for r in reasons)
+
+
+def test_r6_ignores_a_link_alone():
+    label, reasons = decide(scores(other=1.0), [flag("off_platform", "link")])
+    assert label is Label.OTHER and reasons == []
+    label, _ = decide(scores(other=1.0), [flag("off_platform", "link"), flag("off_platform", "app_download")])
+    assert label is Label.SUSPICIOUS

@@ -15,7 +15,9 @@ R5  ``advance_fee`` ⇒ ``possible_scam`` (LABELS.md §1: a fee, deposit or
     验资 before a reduction, loan, refund or repair is a scam mechanism).
 R6  ``threat``, ``off_platform``, ``borrow_to_repay`` or ``impersonation``
     ⇒ at least ``suspicious`` (LABELS.md §1, the warning signs of
-    ``suspicious``).
+    ``suspicious``) — except an ``off_platform`` flag whose only detail is
+    ``link``: a link alone is a weak cue (DOMAIN.md §5.5) and ordinary
+    marketing carries links.
 
 R5 and R6 were checked on out-of-fold predictions of the training split
 (macro-F1 0.934 → 0.949) and left the held-out split unchanged (0.907 →
@@ -113,7 +115,10 @@ def decide(scores: Mapping[str, float], flags: Sequence[Flag]) -> tuple[Label, l
                 f"rule R4: asks for personal data ({', '.join(sorted(pdr))}) ⇒ at least suspicious (LABELS.md §2)"
             )
         label = new
-    warn = sorted(kinds & _WARNING_KINDS)
+    warn_kinds = set(kinds & _WARNING_KINDS)
+    if {f.detail for f in flags if f.kind == "off_platform"} == {"link"}:
+        warn_kinds.discard("off_platform")
+    warn = sorted(warn_kinds)
     if warn:
         new = _raise_to(label, Label.SUSPICIOUS)
         if new is not label:
