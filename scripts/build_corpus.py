@@ -9,7 +9,13 @@ Steps (deterministic):
    punctuation and invisible characters), keeping the first;
 4. group records that share any 15-character run (squashed) — connected
    components — so near-duplicates can never straddle the split;
-5. assign whole groups to test, seeded, until each label reaches ~22% in test.
+5. keep every record already in corpora/{train,test}.jsonl on its side (the
+   split is sticky across corpus versions: a group holding an earlier test
+   record stays in test, one holding an earlier train record in train), then
+   assign the new groups to test, seeded, until each label reaches ~22%;
+6. write the detector development set corpora/dev.jsonl from corpus_src/dev/
+   (batches written later, without sight of the corpus, for tuning detectors),
+   dropping any record that shares a 15-character run with the test split.
 Augmentation, if any, happens after this split and keeps each copy in its
 source's split.
 
@@ -113,9 +119,26 @@ def main() -> int:
     def key(g: list[int]) -> str:
         return hashlib.sha256(f"{args.seed}:{recs[g[0]]['id']}".encode()).hexdigest()
 
+    def old_ids(name: str) -> set[str]:
+        f = ROOT / "corpora" / name
+        if not f.exists():
+            return set()
+        return {json.loads(x)["id"] for x in f.read_text(encoding="utf-8").splitlines() if x.strip()}
+
+    old_test, old_train = old_ids("test.jsonl"), old_ids("train.jsonl")
     test_idx: set[int] = set()
+    fresh_groups = []
+    for g in groups.values():
+        ids = {recs[i]["id"] for i in g}
+        if ids & old_train:
+            continue
+        if ids & old_test:
+            test_idx.update(g)
+            in_test.update(Counter(recs[i]["label"] for i in g))
+        else:
+            fresh_groups.append(g)
     biggest = max(len(g) for g in groups.values())
-    for g in sorted(groups.values(), key=key):
+    for g in sorted(fresh_groups, key=key):
         if len(g) > max(20, 0.02 * n):
             continue  # very large near-duplicate families stay in train
         cnt = Counter(recs[i]["label"] for i in g)
@@ -128,7 +151,27 @@ def main() -> int:
         with open(ROOT / "corpora" / name, "w", encoding="utf-8") as fh:
             for r in rows:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    test_sh = set()
+    for r in test:
+        sq = squash(r["text"])
+        test_sh.update(sq[k : k + SHINGLE] for k in range(len(sq) - SHINGLE + 1))
+    dev = []
+    dev_dropped = 0
+    for path in sorted((ROOT / "corpus_src" / "dev").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            r = resolve(json.loads(line))
+            sq = squash(r["text"])
+            if any(sq[k : k + SHINGLE] in test_sh for k in range(len(sq) - SHINGLE + 1)) or r["text"] in seen_text:
+                dev_dropped += 1
+                continue
+            dev.append(r)
+    with open(ROOT / "corpora" / "dev.jsonl", "w", encoding="utf-8") as fh:
+        for r in dev:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     print(f"{n} records ({dropped} duplicates dropped); {len(groups)} groups, largest {biggest}")
+    print(f"dev   {len(dev)} ({dev_dropped} dropped for sharing a run with test)")
     print(f"train {len(train)} {dict(Counter(r['label'] for r in train))}")
     print(f"test  {len(test)} {dict(Counter(r['label'] for r in test))}")
     return 0

@@ -49,6 +49,10 @@ def main() -> None:
     batches = Counter(r["id"].rsplit("-", 1)[0] for r in allr)
     out += ["", "Messages per author batch (id prefix): " + ", ".join(f"`{b}` {c}" for b, c in sorted(batches.items()))
             + "."]
+    dev = load("dev.jsonl")
+    out += ["", f"Detector development set `dev.jsonl`: {len(dev)} messages "
+            f"({dict(Counter(r['label'] for r in dev))}); "
+            f"{sum('hard_negative' in r.get('tags', []) for r in dev)} hard negatives."]
     print("\n".join(out))
 
 

@@ -43,3 +43,19 @@ def test_eval_on_fixture(tmp_path, capsys):
 def test_python_m_entry_point():
     r = subprocess.run([sys.executable, "-m", "wxscreen", "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "classify" in r.stdout
+
+
+def test_jsonl_without_text_is_an_error(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO('好的\n{"id": 1}\n'))
+    assert main(["classify", "--json", "-"]) == 1
+    assert "line 2" in capsys.readouterr().err
+
+
+def test_invalid_utf8_on_stdin():
+    r = subprocess.run(
+        [sys.executable, "-m", "wxscreen", "classify", "--json", "-"],
+        input=b"\xff\xfe\xe8\xaf\xb7\xe8\xbd\xac\xe5\x88\xb0\xe5\xae\x89\xe5\x85\xa8\xe8\xb4\xa6\xe6\x88\xb7\n\xe4\xbd\xa0\xe5\xa5\xbd\n",
+        capture_output=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert len(r.stdout.decode().strip().splitlines()) == 2

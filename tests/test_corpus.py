@@ -94,3 +94,18 @@ def test_no_real_identifiers(corpus):
     for r in corpus["train"] + corpus["test"]:
         plain = unicodedata.normalize("NFKC", r.text)
         assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", plain), r.id
+
+
+def test_dev_set_does_not_overlap_test():
+    from wxscreen.training import load_corpus
+
+    from .conftest import CORPORA
+
+    dev = load_corpus(CORPORA / "dev.jsonl")
+    test_sh = set()
+    for r in load_corpus(CORPORA / "test.jsonl"):
+        s = squash(r.text)
+        test_sh.update(s[i : i + SHINGLE] for i in range(len(s) - SHINGLE + 1))
+    for r in dev:
+        s = squash(r.text)
+        assert not any(s[i : i + SHINGLE] in test_sh for i in range(len(s) - SHINGLE + 1)), r.id

@@ -15,7 +15,7 @@ def _valid(s):
     json.loads(s.model_dump_json())
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\t  \u3000"])
+@pytest.mark.parametrize("text", ["", "   ", "\n\t  \u3000", "？", "。。。", "，", "🙏🙏", "\u200b"])
 def test_empty_is_other_without_flags(screener, text):
     s = screener.classify(text)
     assert s.label is Label.OTHER and s.flags == []
@@ -122,3 +122,33 @@ def test_flags_point_at_raw_characters_through_obfuscation(raw_screener):
     f = next(f for f in s.flags if f.kind == "unofficial_transfer")
     assert text[f.start : f.end] == f.evidence
     assert "个" in f.evidence and "账户" in f.evidence
+
+
+def test_caller_given_lender_decides_the_payee(screener):
+    text = "请将结清款转至对公账户，户名：锦程信息咨询有限公司，今天到账即可减免罚息。"
+    assert any(f.kind == "unofficial_transfer" for f in screener.classify(text).flags)
+    own = screener.classify(text, lender="锦程信息咨询有限公司")
+    assert not any(f.kind == "unofficial_transfer" for f in own.flags)
+    other = "请将结清款转至对公账户，户名：星河消费金融有限公司。"
+    assert any(f.kind == "unofficial_transfer" for f in screener.classify(other, lender="云朵借款").flags)
+    with pytest.raises(TypeError, match="lender"):
+        screener.classify(text, lender=5)
+
+
+@pytest.mark.parametrize(
+    "text, hidden",
+    [
+        ("卡号6222.0212.3456.7890", "0212.3456"),
+        ("卡号6222_0212_3456_7890", "0212_3456"),
+        ("电话138\u200b1234\u200b5678", "1234"),
+        ("身份证410105199001011234", "199001"),
+    ],
+)
+def test_mask_formats(text, hidden):
+    assert hidden not in wxscreen.mask_identifiers(text)
+    assert len(wxscreen.mask_identifiers(text)) == len(text)
+
+
+def test_dates_and_amounts_are_not_masked():
+    text = "2024-03-05 应还12345.67元，客服95588"
+    assert wxscreen.mask_identifiers(text) == text

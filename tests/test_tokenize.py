@@ -70,3 +70,21 @@ def test_missing_and_garbage_cache(tmp_path, capsys):
     assert JiebaTokenizer(cache_dir=str(f))("验证码") == ["验证码"]  # cache dir is a file
     err = capsys.readouterr().err
     assert err == ""
+
+
+def test_tampered_cache_is_not_trusted(tmp_path):
+    import marshal
+
+    from wxscreen import _tokenize
+
+    _tokenize._BUILT.clear()
+    good = JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我")
+    cache = next(p for p in tmp_path.iterdir() if p.suffix == ".marshal")
+    for bad in (({}, 0), ({"请": 1}, 1)):
+        cache.write_bytes(marshal.dumps(bad))
+        _tokenize._BUILT.clear()
+        assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") == good
+    cache.write_bytes(marshal.dumps(({}, 0)))
+    cache.chmod(0o666)
+    _tokenize._BUILT.clear()
+    assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") == good

@@ -24,13 +24,16 @@ def default_screener() -> Screener:
     return _default
 
 
-def classify(text: str) -> Screening:
+def classify(text: str, *, lender: str | None = None) -> Screening:
     """Screen one WeChat message with the shipped model.
 
     Parameters
     ----------
     text : str
         The message as received. Empty or whitespace-only text is ``other``.
+    lender : str or None, default=None
+        The lender the reader really borrowed from, if known: a payee account in
+        that name is not flagged as an unofficial transfer.
 
     Returns
     -------
@@ -50,16 +53,18 @@ def classify(text: str) -> Screening:
     >>> r.label.value, r.flags[0].detail
     ('possible_scam', 'verification_code')
     """
-    return default_screener().classify(text)
+    return default_screener().classify(text, lender=lender)
 
 
-def classify_many(texts: Iterable[str]) -> list[Screening]:
+def classify_many(texts: Iterable[str], *, lender: str | None = None) -> list[Screening]:
     """Screen many messages at once (one feature transform, one predict).
 
     Parameters
     ----------
     texts : iterable of str
         Messages; a generator is fine. A bare ``str`` is refused.
+    lender : str or None, default=None
+        See :func:`classify`.
 
     Returns
     -------
@@ -73,4 +78,4 @@ def classify_many(texts: Iterable[str]) -> list[Screening]:
     TypeError
         If an element is not a ``str``.
     """
-    return default_screener().classify_many(texts)
+    return default_screener().classify_many(texts, lender=lender)

@@ -23,8 +23,12 @@ def _human(text_no: int, s: Any, out: TextIO) -> None:
 
 
 def _read_stdin_messages(stream: TextIO) -> list[str]:
+    """Read one message per non-blank line; a line holding a JSON object uses its ``text``.
+
+    Raises ``ValueError`` naming the line for a JSON object without a string ``text``.
+    """
     msgs = []
-    for line in stream:
+    for n, line in enumerate(stream, 1):
         line = line.rstrip("\n")
         if not line.strip():
             continue
@@ -34,7 +38,9 @@ def _read_stdin_messages(stream: TextIO) -> list[str]:
             except json.JSONDecodeError:
                 msgs.append(line)
                 continue
-            if isinstance(obj, dict) and isinstance(obj.get("text"), str):
+            if isinstance(obj, dict):
+                if not isinstance(obj.get("text"), str):
+                    raise ValueError(f"stdin line {n}: JSON object without a string 'text' field")
                 msgs.append(obj["text"])
                 continue
         msgs.append(line)
@@ -45,7 +51,12 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     from . import load_screener
 
     screener = load_screener(args.model, mask_identifiers=not args.no_mask)
-    texts = _read_stdin_messages(sys.stdin) if args.text == ["-"] else [" ".join(args.text)]
+    if args.text == ["-"]:
+        if hasattr(sys.stdin, "reconfigure"):
+            sys.stdin.reconfigure(errors="replace")  # undecodable bytes become U+FFFD, not a crash
+        texts = _read_stdin_messages(sys.stdin)
+    else:
+        texts = [" ".join(args.text)]
     results = screener.classify_many(texts)
     for i, s in enumerate(results, 1):
         if args.json:
@@ -169,6 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # lone surrogates in input must not crash output
     try:
         return int(args.func(args))
     except (OSError, ValueError) as exc:

@@ -12,7 +12,12 @@ import regex
 __all__ = ["mask_identifiers"]
 
 # Digit runs, allowing single spaces or hyphens inside (6222 8888 …, 138-0000-0000).
-_DIGITS = regex.compile(r"(?<![0-9a-z_])[0-9](?:[ \-]?[0-9xX*]){6,}(?![0-9a-z_])", regex.IGNORECASE)
+_DIGITS = regex.compile(
+    r"(?<![0-9a-z_])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff]{0,2}[0-9xX*]){6,}(?![0-9a-z_])"
+    # card numbers written in dotted or underscored groups of four (6222.0212.3456.7890)
+    r"|(?<![0-9])[0-9]{4}(?:[._][0-9*]{4}){2,4}(?:[._][0-9]{1,3})?(?![0-9])",
+    regex.IGNORECASE,
+)
 _HANDLE = regex.compile(
     r"(?:微信号?|v信|vx|wx|weixin|qq号?|q号|扣扣|支付宝(?:账号|帐号|号)?|telegram|tg|飞机号|账号|帐号|id)"
     r"\s*[:：]?\s*(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12})",
@@ -20,6 +25,8 @@ _HANDLE = regex.compile(
 )
 # Official short hotlines (95xxx, 400/800 numbers) are kept visible.
 _HOTLINE = regex.compile(r"^(?:95\d{3,4}|[48]00[ \-]?\d{3}[ \-]?\d{4}|1\d{4})$")
+# Dates (2024-03-05, 2024 03 05) are not identifiers.
+_DATE = regex.compile(r"^(?:19|20)\d{2}[ \-./]\d{1,2}[ \-./]\d{1,2}$")
 
 
 def _fold(text: str) -> str:
@@ -64,7 +71,7 @@ def mask_identifiers(text: str) -> str:
     out = list(text)
     for m in _DIGITS.finditer(folded):
         chunk = m.group()
-        if _HOTLINE.match(chunk):
+        if _HOTLINE.match(chunk) or _DATE.match(chunk):
             continue
         if "*" in chunk and sum(c.isdigit() for c in chunk) <= 8:
             continue  # already masked upstream (6222****0000)

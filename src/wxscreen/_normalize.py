@@ -44,8 +44,9 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z0-9])(?:v|w|wei)\s?xin(?![a-z])", "微信"),
     (r"(?<![a-z0-9])(?:vx|wx|vchat|wechat)(?![a-z])", "微信"),
     (r"[薇徽威]信|微心|v信|威x|微x|绿泡泡|绿色泡泡", "微信"),
-    (r"(?:\+|➕|加)v(?![a-z])", "加微信"),
+    (r"(?:\+|➕|加)v(?![a-z信])", "加微信"),
     (r"加卫星", "加微信"),
+    (r"卫星号", "微信号"),
     (r"扣扣|抠抠|蔻蔻|企鹅号|(?<![a-z])q号", "qq"),
     (r"纸飞机|飞机号|(?<![a-z0-9])(?:tg|telegram)(?![a-z])|电报号", "telegram"),
     (r"支fu宝|支付bao|(?<![a-z0-9])(?:zfb|zhifubao|alipay)(?![a-z])", "支付宝"),
@@ -62,6 +63,7 @@ VARIANTS: tuple[tuple[str, str], ...] = (
     (r"密ma(?![a-z])", "密码"),
     (r"jian管", "监管"),
     (r"萤幕", "屏幕"),
+    (r"口zi|kou子", "口子"),
 )
 _VARIANT_RE = regex.compile("|".join(f"(?P<v{i}>{p})" for i, (p, _) in enumerate(VARIANTS)))
 _VARIANT_OUT = {f"v{i}": out for i, (_, out) in enumerate(VARIANTS)}
@@ -199,10 +201,12 @@ def _t2s_step(c: _Chars) -> _Chars:
     chars, starts, ends = c
     if not any(_is_han(ch) for ch in chars):
         return c
-    joined = "".join(chars)
-    conv: str = _t2s_converter().convert(joined)  # type: ignore[attr-defined]
-    if len(conv) == len(joined):
-        return list(conv), starts, ends
+    # OpenCC cannot encode lone surrogates: it gets U+FFFD in their place (same
+    # length) and the surrogate is kept as it was.
+    safe = ["\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in chars]
+    conv: str = _t2s_converter().convert("".join(safe))  # type: ignore[attr-defined]
+    if len(conv) == len(safe):
+        return [o if x == "\ufffd" else n for o, x, n in zip(chars, safe, conv, strict=True)], starts, ends
     return [_t2s_char(ch) if _is_han(ch) else ch for ch in chars], starts, ends
 
 
@@ -219,6 +223,16 @@ def _collapse_step(c: _Chars) -> _Chars:
             if 0 < i and j < n:
                 left, right = chars[i - 1], chars[j]
                 if _is_word(left) and _is_word(right) and (_is_han(left) or _is_han(right)):
+                    drop = True
+                elif left.isdigit() and right.isdigit():
+                    # 8❤8❤0 and 5 0 0 hide one number; 2024 03 05 stays apart
+                    symbols = any(not chars[k].isspace() for k in range(i, j))
+                    lone_left = i < 2 or not chars[i - 2].isdigit()
+                    lone_right = j + 1 >= n or not chars[j + 1].isdigit()
+                    drop = symbols or (lone_left and lone_right)
+                else:
+                    drop = False
+                if drop:
                     for k in range(i, j):
                         keep[k] = False
             i = j

@@ -84,12 +84,12 @@ class Screener:
                         self._dets = tuple(self.detectors)
         return self._dets
 
-    def _flags(self, norm: NormalizedText) -> tuple[list[Flag], bool]:
+    def _flags(self, norm: NormalizedText, lender: str | None = None) -> tuple[list[Flag], bool]:
         flags: list[Flag] = []
         complete = True
         masked = mask_identifiers(norm.raw) if self.mask_identifiers else norm.raw
         for det in self._detectors():
-            hits, ok = det.detect(norm)
+            hits, ok = det.detect(norm, lender=lender)
             complete &= ok
             for h in hits:
                 s, e = norm.raw_span(h.start, h.end)
@@ -102,13 +102,17 @@ class Screener:
         flags.sort(key=lambda f: (f.start, f.end, f.kind))
         return flags, complete
 
-    def classify(self, text: str) -> Screening:
+    def classify(self, text: str, *, lender: str | None = None) -> Screening:
         """Screen one message.
 
         Parameters
         ----------
         text : str
             The message as received (one WeChat bubble or pasted block).
+        lender : str or None, default=None
+            The lender the reader really borrowed from, if known (e.g.
+            ``"星河消费金融有限公司"``). A payee account in that name is not an
+            unofficial transfer; a different company is.
 
         Returns
         -------
@@ -119,15 +123,17 @@ class Screener:
         TypeError
             If ``text`` is not a ``str``.
         """
-        return self.classify_many([_check_text(text)])[0]
+        return self.classify_many([_check_text(text)], lender=lender)[0]
 
-    def classify_many(self, texts: Iterable[str]) -> list[Screening]:
+    def classify_many(self, texts: Iterable[str], *, lender: str | None = None) -> list[Screening]:
         """Screen a batch of messages with one feature transform and one predict.
 
         Parameters
         ----------
         texts : iterable of str
             Messages; any iterable (lists, tuples, generators) of ``str``.
+        lender : str or None, default=None
+            See :meth:`classify`; applies to every message of the batch.
 
         Returns
         -------
@@ -152,10 +158,14 @@ class Screener:
             if "expected a str message" in str(exc):
                 raise
             raise TypeError(f"classify_many() expects an iterable of str, got {type(texts).__name__}") from exc
+        if lender is not None and not isinstance(lender, str):
+            raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
         if not items:
             return []
         norms = [normalize(t) for t in items]
-        live = [i for i, n in enumerate(norms) if n.text.strip()]
+        # R0: a message without a single letter, digit or Han character (empty,
+        # whitespace, punctuation or emoji only) carries no evidence ⇒ other.
+        live = [i for i, n in enumerate(norms) if any(ch.isalnum() for ch in n.text)]
         info = self.model_info
         probs: dict[int, dict[str, float]] = {}
         X = None
@@ -174,11 +184,10 @@ class Screener:
         for i, norm in enumerate(norms):
             if i not in probs:
                 scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
-                out.append(
-                    Screening(label=Label.OTHER, scores=scores, flags=[], reasons=["empty message ⇒ other"], model=info)
-                )
+                reason = "rule R0: no words (empty, punctuation or emoji only) ⇒ other"
+                out.append(Screening(label=Label.OTHER, scores=scores, flags=[], reasons=[reason], model=info))
                 continue
-            flags, complete = self._flags(norm)
+            flags, complete = self._flags(norm, lender)
             label, rule_reasons = decide(probs[i], flags)
             best = max(_LABEL_VALUES, key=lambda v: probs[i][v])
             cues = self.bundle.top_features(X[row_of[i]], best) if X is not None else []

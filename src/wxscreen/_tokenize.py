@@ -9,9 +9,13 @@ domain user dictionary, ``data/lexicons/jieba_user.txt``), so jieba's
 (``jieba.dt``, ``finalseg`` force-split words) is never touched.
 
 The built dictionary is cached with :mod:`marshal` (data only, no code) in
-``cache_dir`` (default: ``$WXSCREEN_CACHE_DIR`` or ``<tempdir>/wxscreen``); when
-that directory is missing, read-only or holds an unreadable file, the
-dictionary is built in memory instead and nothing is printed.
+``cache_dir`` (default: ``$WXSCREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/wxscreen``
+or ``~/.cache/wxscreen``: a per-user directory, never the shared temp dir). A
+cache file is used only when it is owned by the current user, not writable by
+group or others, and passes a sanity check (a total that equals the sum of the
+frequencies, the expected entry count); otherwise, and when the directory is
+missing or read-only, the dictionary is built in memory and nothing is
+printed.
 """
 
 from __future__ import annotations
@@ -31,10 +35,15 @@ __all__ = ["JiebaTokenizer"]
 # tokenizer unpickled in a worker process builds it once per process.
 _BUILT: dict[str, tuple[dict[str, int], int]] = {}
 _BUILD_LOCK = threading.Lock()
+_ENTRIES: dict[str, int] = {}
 
 
 def _default_cache_dir() -> str:
-    return os.environ.get("WXSCREEN_CACHE_DIR") or os.path.join(tempfile.gettempdir(), "wxscreen")
+    env = os.environ.get("WXSCREEN_CACHE_DIR")
+    if env:
+        return env
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "wxscreen")
 
 
 class JiebaTokenizer:
@@ -99,11 +108,13 @@ class JiebaTokenizer:
         with _BUILD_LOCK:
             built = _BUILT.get(key)
             if built is None:
-                built = self._load_cache(key)
+                expected = self._expected_entries(key)
+                built = self._load_cache(key, expected) if expected else None
                 if built is None:
                     freq, total = jieba.Tokenizer.gen_pfdict(main_dict())
                     freq, total = _add_user_words(freq, total, user_words)
                     self._save_cache(key, freq, total)
+                    _ENTRIES[key] = len(freq)
                     built = (freq, total)
                 _BUILT[key] = built
         tk = jieba.Tokenizer()
@@ -111,17 +122,37 @@ class JiebaTokenizer:
         tk.initialized = True
         return tk
 
+    def _expected_entries(self, key: str) -> int:
+        """Entry count of the built dictionary, from a small per-user sidecar file."""
+        if key in _ENTRIES:
+            return _ENTRIES[key]
+        try:
+            with open(self._cache_file(key) + ".n", encoding="ascii") as fh:
+                return int(fh.read().strip())
+        except (OSError, ValueError):
+            return 0
+
     def _cache_file(self, key: str) -> str:
         return os.path.join(self.cache_dir or _default_cache_dir(), f"jieba-{key}.marshal")
 
-    def _load_cache(self, key: str) -> tuple[dict[str, int], int] | None:
+    def _load_cache(self, key: str, expected: int) -> tuple[dict[str, int], int] | None:
+        path = self._cache_file(key)
         try:
-            with open(self._cache_file(key), "rb") as fh:
+            st = os.stat(path)
+            if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+                return None  # someone else's or group/world-writable file: do not trust it
+            with open(path, "rb") as fh:
                 freq, total = marshal.load(fh)
-            if isinstance(freq, dict) and isinstance(total, int):
-                return freq, total
         except (OSError, ValueError, EOFError, TypeError):
-            pass
+            return None
+        if (
+            isinstance(freq, dict)
+            and isinstance(total, int)
+            and len(freq) == expected
+            and total > 0
+            and total == sum(freq.values())
+        ):
+            return freq, total
         return None
 
     def _save_cache(self, key: str, freq: dict[str, int], total: int) -> None:
@@ -132,6 +163,8 @@ class JiebaTokenizer:
             with os.fdopen(fd, "wb") as fh:
                 marshal.dump((freq, total), fh)
             os.replace(tmp, path)
+            with open(path + ".n", "w", encoding="ascii") as fh:
+                fh.write(str(len(freq)))
         except OSError:
             pass  # read-only or missing cache dir: stay in memory
 

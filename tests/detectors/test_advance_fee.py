@@ -48,6 +48,14 @@ POSITIVE = [
     ("降息要交一笔调整手续费，198元，扫码付完马上生效。", {"fee"}),
     ("罚息全免的前提是先付叁佰手续费。", {"fee"}),
     ("包装费1200，包下款，下不来全退。", {"fee"}),
+    # generalised families (dev review): goodwill money, paid memberships, solvency tests, fees withheld
+    ("想让我帮你申请减免，先转三百过来表示诚意。", {"fee"}),
+    ("放款前需要开通VIP会员，年卡198元，开通后马上到账。", {"fee"}),
+    ("罚息可以全免，前提是先走一笔公证费，520元。", {"fee"}),
+    ("不交材料费方案批不下来的。", {"fee"}),
+    ("保证金直接支付宝转我，300，到了就给你提交方案。", {"deposit"}),
+    ("先转3000到这个账户，证明你有还款能力，我们再给你办延期。", {"proof_of_funds"}),
+    ("放款前请往卡里存入5000元并保持24小时，系统检测后放款。", {"proof_of_funds"}),
 ]
 
 NEGATIVE = [
@@ -77,6 +85,12 @@ NEGATIVE = [
     "我们不需要您先转任何钱来证明还款能力。",
     "您的话费充值已到账，感谢使用。",
     "",
+    # generalised families (dev review): per-instalment fees in the app, the borrower refusing, reported offers, refunds
+    "每期服务费20元已含在月供中，以APP展示为准。",
+    "凭什么要我先交手续费？我不办了。",
+    "我朋友收到短信，说要交500保证金才能停息挂账，靠谱吗？",
+    "请勿相信“先交保证金才能减免”的说法。",
+    "您之前被多收的担保费现在统一退还，请在APP内申请。",
 ]
 
 

@@ -37,6 +37,24 @@ PDR_POS = [
     ("请上传一张本人与身份证的合影", {"id_photo"}),
     ("把你的社保缴纳记录截个图", {"other_data"}),
     ("把支付宝和微信的余额截图发我看看", {"other_data"}),
+    # generalised families (dev review): code words, copy/type/paste verbs, live face checks, full numbers, relatives
+    ("刚才那条短信里的数字，你原样打给我就行。", {"verification_code"}),
+    ("银行发你的解绑码念一下，我帮你操作。", {"verification_code"}),
+    ("码收到了吗？收到了读一下。", {"verification_code"}),
+    ("把收到的那条短信整条复制粘贴过来。", {"verification_code"}),
+    ("卡背面最后三位报给我核对一下。", {"password"}),
+    ("取款密码几位？直接打出来给我。", {"password"}),
+    ("用FaceTime和我视频一下，确认是本人。", {"face_scan"}),
+    ("开个视频，脸对着镜头眨眨眼。", {"face_scan"}),
+    ("拍一张手持证件照发给我登记。", {"id_photo"}),
+    ("身份证要18位完整的，补全发我。", {"id_number"}),
+    ("卡号只给后四位不行，完整的十九位都要。", {"bank_card"}),
+    ("位置共享开一下，我看你在哪。", {"address"}),
+    ("你住的那个小区叫什么？", {"address"}),
+    ("把你表哥的电话给我一个。", {"contacts"}),
+    ("办张新手机卡寄给我们，后面短信我们处理。", {"other_data"}),
+    ("装个AnyDesk，把识别码发我。", {"other_data"}),
+    ("发三张生活照过来。", {"other_data"}),
 ]
 
 PDR_NEG = [
@@ -61,6 +79,16 @@ PDR_NEG = [
     "方便说一下您现在每月收入大概多少吗？我们好帮您匹配分期档位。",
     "【半岛咖啡】新会员注册：在小程序里输入手机号和收到的短信验证码，即可领取5折券。",
     "我们已向您预留手机号发送验证码，请在APP中输入。",
+    # generalised families (dev review): "no need to send", codes sent TO the reader, in-app forms, narration, enumerated negations
+    "验证码不用告诉我，在APP里输入就好。",
+    "卡号不需要发给我，APP里自己绑定。",
+    "系统会给您预留手机号发验证码，请在APP页面填写。",
+    "APP里还完款截个图发我，我给你登记。",
+    "提醒：任何让你开位置共享、发定位的都不是我们的人。",
+    "紧急联系人请在APP个人资料页自行填写，我们不通过微信收集。",
+    "我把屏幕共享关了，那个专员还一直催我打开。",
+    "借款时录的那段视频，我们这边有存档。",
+    "我司员工更不会找您要验证码、密码或让您开启屏幕共享。",
 ]
 
 TRANSFER_POS = [
@@ -97,6 +125,20 @@ TRANSFER_POS = [
     # safe-account variants
     ("清退专户收到款后合同即视为履行完毕", {"safe_account"}),
     ("请把余额先转进备付金账户，核验后原路退回", {"safe_account"}),
+    # generalised families (dev review): money parked with the sender, staff and titled payees, offered accounts, channels
+    ("钱先放我这儿，我统一帮你还进去。", {"personal_account"}),
+    ("先转五百进来，过完流水马上退你。", {"personal_account"}),
+    ("尾款交给律所的王律师，他确认后出结清证明。", {"personal_account"}),
+    ("这个账户是我们主管的，你直接转进去就行。", {"third_party"}),
+    ("我给你个账户，不是平台的，转过去就能结清。", {"designated_account"}),
+    ("钱转到我们合作的“恒通商务咨询”对公账户就行。", {"designated_account"}),
+    ("收款账户我私信发你，今天转账今天结清。", {"designated_account"}),
+    ("先发个200的红包当手续费，马上给你办。", {"wechat_transfer"}),
+    ("还款也在微信上转，APP那边不用管了。", {"wechat_transfer"}),
+    ("加我这个号 kf_9988，通过后直接转账。", {"wechat_transfer"}),
+    ("支付宝转一下，马上给你销账。", {"alipay_personal"}),
+    ("我们财务的支付宝是 cw***@xx.com，转过去备注姓名。", {"alipay_personal"}),
+    ("明天我们的人去你家，现金备好。", {"cash_or_card"}),
 ]
 
 TRANSFER_NEG = [
@@ -118,6 +160,20 @@ TRANSFER_NEG = [
     "我刚把钱转给我妈了",
     "我把验证码发给你了吗？没有吧",
     "骗子开场白千变万化，最后都是一句话：把钱转到我给的账户。",
+    # generalised families (dev review): the sender refusing cash, the lender's own or the court's account, borrower questions
+    "我们外访人员不收现金，请在APP还款。",
+    "你转给我个人我可不敢收，还是在APP上还吧。",
+    "还款请通过户名为本公司的对公专户或官方APP完成。",
+    "您通过对公专户（户名：星借科技有限公司）转账后，请把回单发我。",
+    "法院执行款只能缴入法院账户，不要转给任何个人。",
+    "那个让你加微信转账的人不是我们员工。",
+    "我用支付宝转一下可以吗？APP老是卡。",
+    "发红包还款行吗？我没绑银行卡。",
+    "你发来的那个收款码我不敢扫。",
+    "收到，我明天上午去银行取钱再在APP里还。",
+    "提醒：公检法机关更没有什么“安全账户”。",
+    "如您收到要求转账至“监管账户”的短信，请勿理会。",
+    "你老婆电话我们有，今晚直接打给她。",
 ]
 
 
@@ -176,3 +232,22 @@ def test_long_repetitive_inputs_finish(text):
         for h in hits:
             s, e = n.raw_span(h.start, h.end)
             assert 0 <= s < e <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text, kind, detail",
+    [
+        ("请勿挂断电话请开启屏幕共享", "personal_data_request", "screen_share"),
+        ("任何时候都可以把验证码发给我", "personal_data_request", "verification_code"),
+        ("别犹豫了把验证码告诉我", "personal_data_request", "verification_code"),
+        ("不要再拖了把钱转到我个人卡上", "unofficial_transfer", "personal_account"),
+        ("别慌转到安全账户就行", "unofficial_transfer", "safe_account"),
+        ("不用担心把验证码发给我就好", "personal_data_request", "verification_code"),
+    ],
+)
+def test_negation_does_not_reach_past_a_new_instruction(text, kind, detail):
+    assert detail in _detect(kind, text)
+
+
+def test_in_app_card_entry_is_not_a_request():
+    assert _detect("personal_data_request", "请登录APP更换还款银行卡，在APP内填写新的银行卡号即可") == set()

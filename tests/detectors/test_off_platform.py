@@ -48,6 +48,16 @@ POSITIVE = [
     ("安卓手机我发你一个安装包，装上后我远程帮你操作。", {"app_download"}),
     ("先下载“聚财宝”APP，安装包地址 jcb-dl.xyz/apk", {"app_download", "link"}),
     ("加我QQ 778899123，再下载钉钉，我教你共享屏幕。", {"other_chat", "app_download"}),
+    # generalised families (dev review): handles after 搜/ID, other accounts, entry pages, typed addresses
+    ("企微这边不方便，纸飞机搜 @lin_kf88 找我。", {"other_chat"}),
+    ("蝙蝠APP搜ID 775301，方案只在那边发。", {"other_chat"}),
+    ("卫星号 kf2288，加的时候备注欠款。", {"other_chat"}),
+    ("你加我备用号 zhao-1234 吧，这边消息看不到。", {"other_chat"}),
+    ("后续专员会用个人微信和你联系。", {"other_chat"}),
+    ("认证页面的入口发你了，点进去按提示操作。", {"link"}),
+    ("在浏览器里输入 h k 8 点 t o p 就能查看方案。", {"link"}),
+    ("结清通道：www.jieqing-help.net，进去提交资料就行。", {"link"}),
+    ("我们晚点开个钉钉会议，你共享下屏幕。", {"app_download"}),
 ]
 
 NEGATIVE = [
@@ -77,6 +87,12 @@ NEGATIVE = [
     "凡是让你加私人微信还款的，都不是正规平台。",
     "还款方式：官方APP或者银行代扣。",
     "",
+    # generalised families (dev review): the lender's own WeCom, narration, warnings, in-app entries
+    "我的企业微信名片发你了，有问题在这里找我，还款在APP操作。",
+    "加您企业微信是为了及时提醒账单，不需要的话回复退订。",
+    "我之前加了个自称法务的QQ，他让我转钱，我没转。",
+    "如已安装陌生软件请立即卸载并报警。",
+    "需要的话我把申请入口发您APP消息中心。",
 ]
 
 

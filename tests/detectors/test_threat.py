@@ -50,6 +50,24 @@ POSITIVE = [
     ("明天就在你们小区门口拉横幅，让左邻右舍都知道。", {"shaming", "home_visit"}),
     ("你这个老賴，再不還就讓你社死。", {"shaming"}),
     ("今天不还，明天公安就上门抓人。", {"fake_legal", "home_visit"}),
+    # generalised families (dev review): talk verbs, held copies, audiences, crews, idioms, media, filed-as-crime
+    ("再拖着不还，我们就挨个给你微信好友打招呼，说说你欠钱的事。", {"contacts_blast"}),
+    ("今晚就把你欠钱的截图群发给你所有的微信好友。", {"contacts_blast"}),
+    ("我们手上有你整个通讯录，自己掂量。", {"contacts_blast"}),
+    ("只能请你通讯录里的好友帮忙督促一下了。", {"contacts_blast"}),
+    ("你家那位的手机号我们早就记下了，明天一早打给他。", {"family_or_work"}),
+    ("今天不结清，就跟你们单位人事说明一下你的欠款情况。", {"family_or_work"}),
+    ("要不要我们去跟你儿子班主任聊聊？", {"family_or_work"}),
+    ("你还有个哥哥在工地上班吧，我们也联系上了。", {"family_or_work"}),
+    ("你闺女在哪个学校我们都打听到了，放学路上注意点。", {"family_or_work", "violence"}),
+    ("小心你的车，停在外面不安全。", {"violence"}),
+    ("钱不还，你也别想安稳过日子。", {"violence"}),
+    ("周六我们几个弟兄去你公司楼下坐坐，请你喝杯茶。", {"home_visit"}),
+    ("你这个月还不上，你爸妈那边我们就直接上门了。", {"home_visit"}),
+    ("你的照片我们剪个视频发快手，标题都想好了。", {"shaming"}),
+    ("村里人问起来，我们可就如实说了。", {"shaming"}),
+    ("你他妈再不接电话试试。", {"shaming"}),
+    ("你这笔已经被认定为恶意骗贷，等着吃官司坐牢吧。", {"fake_legal"}),
 ]
 
 NEGATIVE = [
@@ -79,6 +97,16 @@ NEGATIVE = [
     "反诈宣传：骗子会说你已被通缉、马上拘留，遇到请直接挂断。",
     "停止暴力催收，不再爆通讯录，是行业自律公约的要求。",
     "",
+    # generalised families (dev review): relay via emergency contact, borrower complaints, quoted speech, lifted freezes
+    "如您无法接听，我们会联系您的紧急联系人请其转告，不会透露任何欠款信息。",
+    "我们会联系您的紧急联系人，请其转告您尽快回电。",
+    "他们一直爆我通讯录，我要投诉。",
+    "催收员的原话是“再不还就爆你通讯录”，这个能投诉吗？",
+    "别怪我们没提醒，逾期会上报征信。",
+    "为保护您的隐私，我们不会让您的家人知道欠款情况。",
+    "您可以和您的家人商量一下还款计划。",
+    "工作人员已为您解除冻结，请重新登录APP。",
+    "你们别再让人打我同事电话了，我会还的。",
 ]
 
 

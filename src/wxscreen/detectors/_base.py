@@ -22,8 +22,11 @@ from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
 __all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
 
-#: Seconds a single pattern may run on one text before it is abandoned.
-PATTERN_TIMEOUT = 0.25
+#: Seconds (wall clock) a single pattern may run on one text before it is
+#: abandoned and the Screening is marked ``flags_complete=False``. Ordinary
+#: messages need well under a millisecond per pattern; the limit only bites on
+#: pathological input, so it is generous to keep results independent of load.
+PATTERN_TIMEOUT = 1.0
 #: Matches of one pattern evaluated per text; more add no evidence, only time.
 MAX_MATCHES_PER_PATTERN = 50
 _MACRO = regex.compile(r"<<([a-z_]+)>>")
@@ -101,8 +104,10 @@ class Scope:
 
     A cue is suppressed when, inside its clause (ended by ``clause_breaks``),
     a negator (不会, 请勿, 切勿, 谨防, 任何 …) stands within ``window``
-    characters before it, or a warning frame (都是诈骗, 请报警, 认准官方 …)
-    appears in the clause. Reported speech (有人让我, 骗子会 …) earlier in the
+    characters before it — unless the negator is a reassurance (别慌, 不用担心)
+    or a new instruction starts between the two (``negation_resets``: 请, 就,
+    直接, 可以, 了 … as in 请勿挂断电话请开启屏幕共享) — or a warning frame
+    (都是诈骗, 请报警, 认准官方 …) appears in the clause. Reported speech (有人让我, 骗子会 …) earlier in the
     sentence multiplies the score by ``reported_speech_factor``.
     """
 
@@ -117,6 +122,8 @@ class Scope:
         self._reported = regex.compile(
             "|".join(_expand(x, spec.macros, "scope.reported_speech") for x in spec.reported_speech)
         )
+        self._reset = regex.compile("|".join(spec.negation_resets)) if spec.negation_resets else None
+        self._reassure = regex.compile("|".join(spec.reassurances)) if spec.reassurances else None
         self.window = spec.window
         self.factor = spec.reported_speech_factor
         self.threshold = spec.threshold
@@ -149,9 +156,16 @@ class Scope:
     def weight(self, text: str, start: int, end: int) -> float:
         """Return 0 when suppressed, else a factor in (0, 1] for the cue's score."""
         a, b = self.clause(text, start, end)
-        prefix = text[max(a, start - self.window) : start]
-        if self._neg.search(prefix):
-            return 0.0
+        lo = max(a, start - self.window)
+        last = None
+        for m in self._neg.finditer(text, lo, start):
+            last = m
+        if last is not None:
+            reassured = self._reassure is not None and self._reassure.match(text, last.start())
+            gap = text[last.end() : start]
+            reset = self._reset is not None and self._reset.search(gap)
+            if not reassured and not reset:
+                return 0.0
         if self._warn.search(text, a, b):
             return 0.0
         s = self.sentence_start(text, start)
@@ -248,13 +262,17 @@ class PatternDetector:
     def __repr__(self) -> str:
         return f"PatternDetector({self.name!r}, {len(self.patterns)} patterns)"
 
-    def detect(self, norm: NormalizedText) -> tuple[list[Hit], bool]:
+    def detect(self, norm: NormalizedText, *, lender: str | None = None) -> tuple[list[Hit], bool]:
         """Find this detector's cues in a normalised text.
 
         Parameters
         ----------
         norm : NormalizedText
             The normalised message.
+        lender : str or None, default=None
+            The lender the reader actually borrowed from (e.g. ``"星河消费金融"``),
+            if the caller knows it. A payee company matching it is treated as
+            the lender's own account by the ``payee_check`` hook.
 
         Returns
         -------
@@ -281,12 +299,14 @@ class PatternDetector:
                 s, e = m.span()
                 if e <= s:
                     continue
-                hit = self._evaluate(pat, text, s, e, norm)
+                hit = self._evaluate(pat, text, s, e, norm, lender)
                 if hit is not None:
                     hits.append(hit)
         return _merge(hits), complete
 
-    def _evaluate(self, pat: Pattern, text: str, s: int, e: int, norm: NormalizedText) -> Hit | None:
+    def _evaluate(
+        self, pat: Pattern, text: str, s: int, e: int, norm: NormalizedText, lender: str | None = None
+    ) -> Hit | None:
         scope = self.scope
         w = scope.weight(text, s, e)
         if w == 0.0:
@@ -296,7 +316,7 @@ class PatternDetector:
             return None
         if pat.needs is not None and not pat.needs.search(text, a, b):
             return None
-        if pat.spec.validate_hook == "payee_check" and not _payee_unofficial(text):
+        if pat.spec.validate_hook == "payee_check" and not _payee_unofficial(text, lender):
             return None
         score = pat.score * w
         context = None
@@ -355,17 +375,28 @@ _COMPANY = regex.compile(
 _SIGNED = regex.compile(r"【([^【】]{2,20})】")
 
 
-def _payee_unofficial(text: str) -> bool:
+def _lender_core(name: str) -> str:
+    return regex.sub(r"(?:股份)?(?:有限责任公司|有限公司|公司)$|(?:消费金融|小额贷款|金融|科技|银行)$", "", name)
+
+
+def _payee_unofficial(text: str, lender: str | None = None) -> bool:
     """Return False when the named payee is plausibly the lender itself.
 
-    A payee company with a lending word (消费金融, 银行, 小额贷款 …) or one that
-    shares its name with the 【signature】 of the message is taken as the
-    lender's own account; any other company, or no company at all, is not.
+    A payee company with a lending word (消费金融, 银行, 小额贷款 …), or one that
+    shares its name with the 【signature】 of the message or with the
+    caller-given ``lender``, is taken as the lender's own account; any other
+    company, or no company at all, is not (DOMAIN.md §3.4, §5.2).
     """
     m = _COMPANY.search(text)
     if m is None:
         return True
     company = m.group(1)
+    if lender:
+        from .._normalize import normalize
+
+        core = _lender_core(normalize(lender).text)
+        if len(core) >= 2:
+            return core not in company
     if _LENDER_WORDS.search(company):
         return False
     for sig in _SIGNED.findall(text):

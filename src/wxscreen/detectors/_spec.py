@@ -67,6 +67,13 @@ class ScopeSpec(BaseModel):
     negators: list[str]
     warning_frames: list[str]
     reported_speech: list[str]
+    negation_resets: list[str] = Field(
+        default_factory=list,
+        description="regexes that, between a negator and a cue, start a new instruction and end the negation",
+    )
+    reassurances: list[str] = Field(
+        default_factory=list, description="negator-looking reassurances (别慌, 不用担心) that negate nothing"
+    )
     reported_speech_factor: float = Field(ge=0.0, le=1.0)
     threshold: float = Field(ge=0.0, le=1.0, description="minimum score for a flag to be reported")
     macros: dict[str, str] = Field(default_factory=dict)
