@@ -53,9 +53,11 @@ def main() -> int:
         for f in files:
             r = evaluate(s, load_corpus(f))
             results[f.name] = r.model_dump(exclude={"errors"})
-            for k, v in r.accepted_by_source_label.items():
-                lines.append(f"| {f.name} | {k} | {int(v['n'])} | {v['accepted']:.3f} |")
-            tot = sum(int(v["n"]) for v in r.accepted_by_source_label.values())
+            by = r.accepted_by_source_label
+            if len(by) > 1:
+                for k, v in by.items():
+                    lines.append(f"| {f.name} | {k} | {int(v['n'])} | {v['accepted']:.3f} |")
+            tot = sum(int(v["n"]) for v in by.values())
             lines.append(f"| {f.name} | **all** | {tot} | **{r.accepted:.3f}** |")
     lines += [
         "",
