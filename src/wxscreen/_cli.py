@@ -105,7 +105,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _format_report(rep: Any, name: str) -> str:
     lines = [f"== {name}: {rep.n} records =="]
     if rep.labelled:
-        lines.append(f"accuracy {rep.accuracy:.4f}   macro-F1 {rep.macro_f1:.4f}")
+        lines.append(f"accuracy {rep.accuracy:.4f}   macro-F1 {rep.macro_f1:.4f}   ECE (10 bins, scores) {rep.ece:.4f}")
         lines.append(f"{'label':<20}{'precision':>10}{'recall':>10}{'F1':>8}{'support':>9}")
         for k, m in rep.per_label.items():
             lines.append(f"{k:<20}{m.precision:>10.3f}{m.recall:>10.3f}{m.f1:>8.3f}{m.support:>9}")

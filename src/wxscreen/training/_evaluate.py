@@ -65,6 +65,9 @@ class EvalReport(BaseModel):
     span_exact: float | None = None
     hard_negatives: int = 0
     hard_negatives_flagged: int = 0
+    ece: float | None = Field(
+        default=None, description="expected calibration error of the top score, 10 equal-width bins (Guo et al. 2017)"
+    )
     risky_precision: float | None = None
     risky_recall: float | None = None
     accepted: float | None = None
@@ -102,12 +105,15 @@ def evaluate(screener: Any, records: Sequence[LabelledMessage], *, batch_size: i
     errors: list[dict[str, Any]] = []
     labelled = 0
     risky_tp = risky_fp = risky_fn = 0
+    conf_hits: list[tuple[float, int]] = []
     for r, s in zip(records, preds, strict=False):
         pred = s.label.value
         if r.label is not None:
             labelled += 1
             gold = r.label.value
             conf[gold][pred] += 1
+            top = max(s.scores, key=lambda k: s.scores[k])
+            conf_hits.append((s.scores[top], int(top == gold)))
             gr, pr = r.label in RISKY_LABELS, s.label in RISKY_LABELS
             risky_tp += gr and pr
             risky_fp += (not gr) and pr
@@ -149,6 +155,7 @@ def evaluate(screener: Any, records: Sequence[LabelledMessage], *, batch_size: i
         out["span_exact"] = round(spans_hit / spans_gold, 4) if spans_gold else None
         out["hard_negatives"] = hard
         out["hard_negatives_flagged"] = hard_flagged
+        out["ece"] = _ece(conf_hits)
         rp = _prf(risky_tp, risky_fp, risky_fn)
         out["risky_precision"], out["risky_recall"] = rp.precision, rp.recall
     if acc_by:
@@ -159,6 +166,20 @@ def evaluate(screener: Any, records: Sequence[LabelledMessage], *, batch_size: i
         }
     out["errors"] = errors
     return EvalReport(**out)
+
+
+def _ece(pairs: list[tuple[float, int]], bins: int = 10) -> float:
+    """Expected calibration error of (confidence, correct) pairs over equal-width bins."""
+    total = len(pairs)
+    err = 0.0
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        sel = [(c, ok) for c, ok in pairs if (lo < c <= hi) or (b == 0 and c == 0.0)]
+        if sel:
+            conf = sum(c for c, _ in sel) / len(sel)
+            acc = sum(ok for _, ok in sel) / len(sel)
+            err += len(sel) / total * abs(conf - acc)
+    return round(err, 4)
 
 
 def _error(r: LabelledMessage, s: Screening, gold: str) -> dict[str, Any]:
