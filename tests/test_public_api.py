@@ -6,6 +6,8 @@ import wxscreen.detectors
 import wxscreen.training
 
 EXPECTED = [
+    "ChatMessage",
+    "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",
     "Flag",
@@ -24,6 +26,7 @@ EXPECTED = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "screen_chat",
 ]
 
 

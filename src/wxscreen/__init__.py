@@ -17,6 +17,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from ._api import classify, classify_many
+from ._chat import screen_chat
 from ._errors import (
     CorpusFormatError,
     DetectorSpecError,
@@ -26,7 +27,7 @@ from ._errors import (
     WxScreenError,
 )
 from ._mask import mask_identifiers
-from ._models import Flag, Label, ModelInfo, Screening
+from ._models import ChatMessage, ChatScreening, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 from ._screener import Screener, load_screener
 
@@ -36,6 +37,8 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
 __all__ = [
+    "ChatMessage",
+    "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",
     "Flag",
@@ -54,6 +57,7 @@ __all__ = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "screen_chat",
 ]
 
 for _name in __all__:

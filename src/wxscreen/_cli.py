@@ -66,6 +66,37 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_chat(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from . import load_screener, screen_chat
+
+    if args.file == "-":
+        if hasattr(sys.stdin, "reconfigure"):
+            sys.stdin.reconfigure(errors="replace")
+        text = sys.stdin.read()
+    else:
+        with open(args.file, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+    now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
+    res = screen_chat(text, me=args.me, now=now, screener=load_screener(args.model))
+    if args.json:
+        sys.stdout.write(res.model_dump_json() + "\n")
+        return 0
+    for i, m in enumerate(res.messages):
+        who = (m.speaker or "?") + (" (borrower)" if m.is_borrower else "")
+        when = m.time.strftime("%Y-%m-%d %H:%M") if m.time else "-"
+        first = m.text.replace("\n", " ")
+        sys.stdout.write(f"{i:>3} {when:<16} {who:<20} {m.screening.label.value:<18} {first[:60]}\n")
+        for f in m.screening.flags:
+            sys.stdout.write(f"      flag {f.kind}/{f.detail} «{f.evidence}»\n")
+    sys.stdout.write(f"verdict: {res.label.value}")
+    if res.first_risky is not None:
+        sys.stdout.write(f" (first risky message: {res.first_risky})")
+    sys.stdout.write("\n")
+    return 0
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -161,6 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--model", default=None, help="bundle directory (default: the shipped model)")
     c.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
     c.set_defaults(func=_cmd_classify)
+
+    h = sub.add_parser("chat", help="screen a pasted WeChat chat, message by message: FILE or - for stdin")
+    h.add_argument("file")
+    h.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
+    h.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    h.add_argument("--json", action="store_true", help="the ChatScreening as JSON")
+    h.add_argument("--model", default=None)
+    h.set_defaults(func=_cmd_chat)
 
     t = sub.add_parser("train", help="train a model from CORPUS_DIR (train*.jsonl; test*.jsonl is evaluated)")
     t.add_argument("corpus")

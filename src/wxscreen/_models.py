@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-__all__ = ["Flag", "FlagKind", "Label", "ModelInfo", "Screening", "RISKY_LABELS", "LABEL_ORDER"]
+__all__ = [
+    "LABEL_ORDER",
+    "RISKY_LABELS",
+    "ChatMessage",
+    "ChatScreening",
+    "Flag",
+    "FlagKind",
+    "Label",
+    "ModelInfo",
+    "Screening",
+]
 
 
 class Label(str, enum.Enum):
@@ -147,3 +158,59 @@ class Screening(BaseModel):
     def risky(self) -> bool:
         """True when the label is ``possible_scam`` or ``suspicious``."""
         return self.label in RISKY_LABELS
+
+
+class ChatMessage(BaseModel):
+    """One message of a pasted chat.
+
+    Attributes
+    ----------
+    speaker : str or None
+        The display name, when the paste shows one.
+    time : datetime or None
+        When it was sent, when the paste shows a resolvable time.
+    text : str
+        The message text, ``block[start:end]``.
+    start, end : int
+        Character offsets into the pasted block.
+    is_borrower : bool
+        True for the borrower's own messages (labelled ``other``).
+    screening : Screening
+        The verdict on this message; its flag offsets index the whole block.
+    """
+
+    model_config = _FROZEN
+
+    speaker: str | None
+    time: dt.datetime | None
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    is_borrower: bool = False
+    screening: Screening
+
+
+class ChatScreening(BaseModel):
+    """The verdict on a pasted chat.
+
+    Attributes
+    ----------
+    messages : list of ChatMessage
+        Messages in order (system lines and time separators removed).
+    borrower : str or None
+        The speaker taken as the borrower (given or inferred).
+    label : Label
+        The worst label among the other speakers' messages.
+    first_risky : int or None
+        Index of the first ``suspicious`` or ``possible_scam`` message.
+    escalation : list of (int, Label)
+        Each message index at which the conversation's worst label so far rose.
+    """
+
+    model_config = _FROZEN
+
+    messages: list[ChatMessage]
+    borrower: str | None
+    label: Label
+    first_risky: int | None
+    escalation: list[tuple[int, Label]]
