@@ -105,3 +105,20 @@ def test_cli_chat(monkeypatch, capsys):
     assert main(["chat", "--json", "-"]) == 0
     obj = json.loads(capsys.readouterr().out)
     assert obj["label"] == "possible_scam" and len(obj["messages"]) == 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["请把收到的验证码发给我：", "今天务必还款，转到我个人卡上 18:00", "请将还款转到以下账户：\n6222 **** **** 1234 户名李某"],
+)
+def test_message_lines_are_not_taken_for_headers(screener, text):
+    r = wxscreen.screen_chat(text, screener=screener)
+    assert len(r.messages) == 1 and r.messages[0].speaker is None
+    assert r.label is screener.classify(text).label
+
+
+def test_chat_output_is_masked(screener):
+    chat = "小李：在吗\n张三：在\n小李：转到6222021234567890123，电话13800138000\n"
+    r = wxscreen.screen_chat(chat, screener=screener)
+    dumped = r.model_dump_json()
+    assert "13800138000" not in dumped and "0212345678" not in dumped

@@ -66,3 +66,9 @@ def test_shipped_metadata():
 def test_screener_pickles(screener):
     s2 = pickle.loads(pickle.dumps(screener))
     assert s2.classify("请把验证码发给我") == screener.classify("请把验证码发给我")
+
+
+def test_metadata_that_is_not_an_object(bundle_copy):
+    (bundle_copy / "metadata.json").write_text("[]", "utf-8")
+    with pytest.raises(ModelLoadError, match="unknown bundle format"):
+        wxscreen.load_screener(bundle_copy)

@@ -152,3 +152,8 @@ def test_mask_formats(text, hidden):
 def test_dates_and_amounts_are_not_masked():
     text = "2024-03-05 应还12345.67元，客服95588"
     assert wxscreen.mask_identifiers(text) == text
+
+
+@pytest.mark.parametrize("text, hidden", [("Tel13800138000", "00138"), ("加薇信zhang_8899", "ang_88")])
+def test_mask_more_formats(text, hidden):
+    assert hidden not in wxscreen.mask_identifiers(text)

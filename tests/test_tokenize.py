@@ -88,3 +88,21 @@ def test_tampered_cache_is_not_trusted(tmp_path):
     cache.chmod(0o666)
     _tokenize._BUILT.clear()
     assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") == good
+
+
+def test_good_cache_is_used(tmp_path, monkeypatch):
+    import jieba
+
+    from wxscreen import _tokenize
+
+    _tokenize._BUILT.clear()
+    _tokenize._ENTRIES.clear()
+    first = JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我")
+    _tokenize._BUILT.clear()
+    _tokenize._ENTRIES.clear()
+
+    def no_rebuild(*a, **k):
+        raise AssertionError("dictionary rebuilt although a valid cache exists")
+
+    monkeypatch.setattr(jieba.Tokenizer, "gen_pfdict", staticmethod(no_rebuild))
+    assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") == first

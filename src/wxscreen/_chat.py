@@ -123,6 +123,13 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[tuple[str |
     if not isinstance(text, str):
         raise TypeError(f"screen_chat() expects str, got {type(text).__name__}")
     lines = _lines(text)
+    # A paste counts as a chat only with real structure: a system line or time
+    # separator, or at least two speaker headers. A single line ending in "：" or
+    # in a time ("请将还款转到以下账户：", "今天务必还款 18:00") is message text.
+    n_headers = sum(
+        bool(_HEADER_TS.match(x) or _HEADER_TS_FIRST.match(x) or _HEADER_COLON.match(x)) for _, _, x in lines
+    )
+    has_frame = any(_SYSTEM.search(x) or _SEPARATOR.match(x) for _, _, x in lines if x.strip())
     inline_names: dict[str, int] = {}
     for _, _, body in lines:
         m = _INLINE_COLON.match(body)
@@ -152,19 +159,20 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[tuple[str |
             flush()
             structured = True
             continue
-        if _SEPARATOR.match(body):
+        headers_ok = has_frame or n_headers >= 2
+        if headers_ok and _SEPARATOR.match(body):
             flush()
             structured = True
             when = _parse_time(body.strip(), now)
             continue
-        m = _HEADER_TS.match(body) or _HEADER_TS_FIRST.match(body)
+        m = (_HEADER_TS.match(body) or _HEADER_TS_FIRST.match(body)) if headers_ok else None
         if m:
             flush()
             structured = True
             speaker = m.group("name").strip()
             when = _parse_time(m.group("ts"), now)
             continue
-        m = _HEADER_COLON.match(body)
+        m = _HEADER_COLON.match(body) if headers_ok else None
         if m:
             flush()
             structured = True
@@ -181,7 +189,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[tuple[str |
                 continue
         cur.append((a, b))
     flush()
-    if not structured:
+    if not structured or not msgs:
         stripped = text.strip()
         if not stripped:
             return []
@@ -243,6 +251,9 @@ def screen_chat(
             return sum(vals) / len(vals)
 
         borrower = min(names, key=debt_score)
+    from ._mask import mask_identifiers
+
+    mask = getattr(scr, "mask_identifiers", True)
     messages: list[ChatMessage] = []
     for (sp, when, a, b), res in zip(parsed, results, strict=True):
         is_me = borrower is not None and sp == borrower
@@ -256,7 +267,15 @@ def screen_chat(
                 }
             )
         messages.append(
-            ChatMessage(speaker=sp, time=when, text=text[a:b], start=a, end=b, is_borrower=is_me, screening=scr_res)
+            ChatMessage(
+                speaker=sp,
+                time=when,
+                text=mask_identifiers(text[a:b]) if mask else text[a:b],
+                start=a,
+                end=b,
+                is_borrower=is_me,
+                screening=scr_res,
+            )
         )
     others = [m for m in messages if not m.is_borrower]
     verdict = Label.OTHER

@@ -79,7 +79,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
         with open(args.file, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
     now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
-    res = screen_chat(text, me=args.me, now=now, screener=load_screener(args.model))
+    res = screen_chat(text, me=args.me, now=now, screener=load_screener(args.model, mask_identifiers=not args.no_mask))
     if args.json:
         sys.stdout.write(res.model_dump_json() + "\n")
         return 0
@@ -199,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
     h.add_argument("--json", action="store_true", help="the ChatScreening as JSON")
     h.add_argument("--model", default=None)
+    h.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
     h.set_defaults(func=_cmd_chat)
 
     t = sub.add_parser("train", help="train a model from CORPUS_DIR (train*.jsonl; test*.jsonl is evaluated)")

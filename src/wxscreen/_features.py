@@ -152,7 +152,7 @@ class Bundle:
             if contrib[j] <= 0 or len(out) >= k:
                 break
             name = str(names[idx[j]])[2:].replace(" ", "")
-            if sum(ch.isalnum() for ch in name) < 2 or not name.isalnum():
+            if sum(ch.isalnum() for ch in name) < 2 or not name.isalnum() or any(ch.isdigit() for ch in name):
                 continue  # single characters and n-grams with punctuation explain nothing
             if name not in seen and not any(name in s or s in name for s in seen):
                 seen.add(name)

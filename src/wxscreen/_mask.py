@@ -13,13 +13,14 @@ __all__ = ["mask_identifiers"]
 
 # Digit runs, allowing single spaces or hyphens inside (6222 8888 …, 138-0000-0000).
 _DIGITS = regex.compile(
-    r"(?<![0-9a-z_])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff]{0,2}[0-9xX*]){6,}(?![0-9a-z_])"
+    r"(?<![0-9])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff]{0,2}[0-9xX*]){6,}(?![0-9])"
     # card numbers written in dotted or underscored groups of four (6222.0212.3456.7890)
     r"|(?<![0-9])[0-9]{4}(?:[._][0-9*]{4}){2,4}(?:[._][0-9]{1,3})?(?![0-9])",
     regex.IGNORECASE,
 )
 _HANDLE = regex.compile(
-    r"(?:微信号?|v信|vx|wx|weixin|qq号?|q号|扣扣|支付宝(?:账号|帐号|号)?|telegram|tg|飞机号|账号|帐号|id)"
+    r"(?:[微薇威徽维]信号?|v信|vx|wx|weixin|qq号?|q号|扣扣|企鹅号?|支付宝(?:账号|帐号|号)?|支付寶(?:帳號|账号)?|zfb|"
+    r"telegram|tg|飞机号?|纸飞机|账号|帐号|帳號|id)"
     r"\s*[:：]?\s*(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12})",
     regex.IGNORECASE,
 )

@@ -116,7 +116,8 @@ class Screening(BaseModel):
     ----------
     label : Label
         The final label (LABELS.md §1). Equals the arg-max of ``scores`` unless a
-        rule of the decision policy escalated it; ``reasons`` then says which.
+        rule of the decision policy escalated it, or the message is the
+        borrower's own in a chat (``screen_chat``); ``reasons`` then says which.
     scores : dict of str to float
         Calibrated probability of each of the five labels (keys are the label
         values), plain floats in [0, 1] summing to 1.

@@ -138,7 +138,8 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     except (OSError, ValueError) as exc:
         raise ModelLoadError(f"cannot read {p / META_FILE}: {exc}") from exc
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ModelLoadError(f"{p / META_FILE}: unknown bundle format {meta.get('format')!r}, expected {FORMAT!r}")
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise ModelLoadError(f"{p / META_FILE}: unknown bundle format {found!r}, expected {FORMAT!r}")
     built = str(meta.get("versions", {}).get("scikit-learn", "?"))
     if _minor(built) != _minor(sklearn.__version__):
         raise ModelVersionError(

@@ -12,10 +12,9 @@ The built dictionary is cached with :mod:`marshal` (data only, no code) in
 ``cache_dir`` (default: ``$WXSCREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/wxscreen``
 or ``~/.cache/wxscreen``: a per-user directory, never the shared temp dir). A
 cache file is used only when it is owned by the current user, not writable by
-group or others, and passes a sanity check (a total that equals the sum of the
-frequencies, the expected entry count); otherwise, and when the directory is
-missing or read-only, the dictionary is built in memory and nothing is
-printed.
+group or others, and matches the entry count and total recorded beside it
+when it was written; otherwise, and when the directory is missing or
+read-only, the dictionary is built in memory and nothing is printed.
 """
 
 from __future__ import annotations
@@ -35,7 +34,7 @@ __all__ = ["JiebaTokenizer"]
 # tokenizer unpickled in a worker process builds it once per process.
 _BUILT: dict[str, tuple[dict[str, int], int]] = {}
 _BUILD_LOCK = threading.Lock()
-_ENTRIES: dict[str, int] = {}
+_ENTRIES: dict[str, tuple[int, int]] = {}
 
 
 def _default_cache_dir() -> str:
@@ -56,7 +55,8 @@ class JiebaTokenizer:
         the character n-gram features already cover unknown words.
     cache_dir : str or None, default=None
         Where to cache the built dictionary. ``None`` means
-        ``$WXSCREEN_CACHE_DIR`` or ``<tempdir>/wxscreen``.
+        ``$WXSCREEN_CACHE_DIR``, else ``$XDG_CACHE_HOME/wxscreen`` or
+        ``~/.cache/wxscreen``.
 
     Notes
     -----
@@ -114,7 +114,7 @@ class JiebaTokenizer:
                     freq, total = jieba.Tokenizer.gen_pfdict(main_dict())
                     freq, total = _add_user_words(freq, total, user_words)
                     self._save_cache(key, freq, total)
-                    _ENTRIES[key] = len(freq)
+                    _ENTRIES[key] = (len(freq), total)
                     built = (freq, total)
                 _BUILT[key] = built
         tk = jieba.Tokenizer()
@@ -122,20 +122,25 @@ class JiebaTokenizer:
         tk.initialized = True
         return tk
 
-    def _expected_entries(self, key: str) -> int:
-        """Entry count of the built dictionary, from a small per-user sidecar file."""
+    def _expected_entries(self, key: str) -> tuple[int, int] | None:
+        """(entry count, total) of the built dictionary, from a small per-user sidecar file."""
         if key in _ENTRIES:
             return _ENTRIES[key]
         try:
-            with open(self._cache_file(key) + ".n", encoding="ascii") as fh:
-                return int(fh.read().strip())
+            path = self._cache_file(key) + ".n"
+            st = os.stat(path)
+            if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+                return None
+            with open(path, encoding="ascii") as fh:
+                n, total = (int(x) for x in fh.read().split())
+            return n, total
         except (OSError, ValueError):
-            return 0
+            return None
 
     def _cache_file(self, key: str) -> str:
         return os.path.join(self.cache_dir or _default_cache_dir(), f"jieba-{key}.marshal")
 
-    def _load_cache(self, key: str, expected: int) -> tuple[dict[str, int], int] | None:
+    def _load_cache(self, key: str, expected: tuple[int, int]) -> tuple[dict[str, int], int] | None:
         path = self._cache_file(key)
         try:
             st = os.stat(path)
@@ -145,13 +150,9 @@ class JiebaTokenizer:
                 freq, total = marshal.load(fh)
         except (OSError, ValueError, EOFError, TypeError):
             return None
-        if (
-            isinstance(freq, dict)
-            and isinstance(total, int)
-            and len(freq) == expected
-            and total > 0
-            and total == sum(freq.values())
-        ):
+        # jieba's own total counts duplicate dictionary lines twice, so it is checked
+        # against the recorded value, not recomputed from the frequencies
+        if isinstance(freq, dict) and isinstance(total, int) and (len(freq), total) == expected and total > 0:
             return freq, total
         return None
 
@@ -164,7 +165,7 @@ class JiebaTokenizer:
                 marshal.dump((freq, total), fh)
             os.replace(tmp, path)
             with open(path + ".n", "w", encoding="ascii") as fh:
-                fh.write(str(len(freq)))
+                fh.write(f"{len(freq)} {total}")
         except OSError:
             pass  # read-only or missing cache dir: stay in memory
 
@@ -201,7 +202,7 @@ def _add_user_words(freq: dict[str, int], total: int, text: str) -> tuple[dict[s
         f = int(parts[1]) if len(parts) > 1 else 3000
         if f <= 0:
             raise ValueError(f"jieba_user.txt: frequency of {word!r} must be positive")
-        total += f
+        total += f - freq.get(word, 0)  # replacing a main-dictionary word replaces its count
         freq[word] = f
         for i in range(1, len(word)):
             freq.setdefault(word[:i], 0)
