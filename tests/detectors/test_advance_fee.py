@@ -1,25 +1,14 @@
 """advance_fee.v1: a fee, deposit or proof of funds paid first to unlock something."""
 
-import time
-
 import pytest
 
-from wxscreen import normalize
-from wxscreen.detectors import PatternDetector, load_scope, load_spec
+from .helpers import details, detector, finishes
 
-DET = PatternDetector(load_spec("advance_fee.toml"), load_scope(), source="advance_fee.toml")
+DET = detector("advance_fee")
 
 
 def _details(text):
-    n = normalize(text)
-    hits, complete = DET.detect(n)
-    assert complete
-    for h in hits:
-        assert h.kind == "advance_fee"
-        s, e = n.raw_span(h.start, h.end)
-        assert 0 <= s < e <= len(text)
-        assert text[s:e].strip()
-    return {h.detail for h in hits}
+    return details(DET, text)
 
 
 POSITIVE = [
@@ -108,7 +97,4 @@ def test_advance_fee_negative(text):
     "text", ["加" + "微信 " * 20000, "😀" * 500, "转" + " " * 50000 + "账", "先交手续费" * 5000]
 )
 def test_advance_fee_long_input_finishes(text):
-    t0 = time.perf_counter()
-    hits, _ = DET.detect(normalize(text))
-    assert time.perf_counter() - t0 < 60
-    assert isinstance(hits, list)
+    assert finishes(DET, text)

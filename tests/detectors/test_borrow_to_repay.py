@@ -1,25 +1,14 @@
 """borrow_to_repay.v1: pushing the reader to borrow elsewhere (以贷养贷) to repay or hand over."""
 
-import time
-
 import pytest
 
-from wxscreen import normalize
-from wxscreen.detectors import PatternDetector, load_scope, load_spec
+from .helpers import details, detector, finishes
 
-DET = PatternDetector(load_spec("borrow_to_repay.toml"), load_scope(), source="borrow_to_repay.toml")
+DET = detector("borrow_to_repay")
 
 
 def _details(text):
-    n = normalize(text)
-    hits, complete = DET.detect(n)
-    assert complete
-    for h in hits:
-        assert h.kind == "borrow_to_repay"
-        s, e = n.raw_span(h.start, h.end)
-        assert 0 <= s < e <= len(text)
-        assert text[s:e].strip()
-    return {h.detail for h in hits}
+    return details(DET, text)
 
 
 OTHER = {"other_lender"}
@@ -112,7 +101,4 @@ def test_borrow_to_repay_negative(text):
     "text", ["加" + "微信 " * 20000, "😀" * 500, "转" + " " * 50000 + "账", "借出来还" * 5000]
 )
 def test_borrow_to_repay_long_input_finishes(text):
-    t0 = time.perf_counter()
-    hits, _ = DET.detect(normalize(text))
-    assert time.perf_counter() - t0 < 60
-    assert isinstance(hits, list)
+    assert finishes(DET, text)

@@ -1,25 +1,14 @@
 """impersonation.v1: a claimed authority or platform that demands action through chat."""
 
-import time
-
 import pytest
 
-from wxscreen import normalize
-from wxscreen.detectors import PatternDetector, load_scope, load_spec
+from .helpers import details, detector, finishes
 
-DET = PatternDetector(load_spec("impersonation.toml"), load_scope(), source="impersonation.toml")
+DET = detector("impersonation")
 
 
 def _details(text):
-    n = normalize(text)
-    hits, complete = DET.detect(n)
-    assert complete
-    for h in hits:
-        assert h.kind == "impersonation"
-        s, e = n.raw_span(h.start, h.end)
-        assert 0 <= s < e <= len(text)
-        assert text[s:e].strip()
-    return {h.detail for h in hits}
+    return details(DET, text)
 
 
 POSITIVE = [
@@ -112,7 +101,4 @@ def test_impersonation_negative(text):
     "text", ["加" + "微信 " * 20000, "😀" * 500, "转" + " " * 50000 + "账", "我是法院的，" * 3000]
 )
 def test_impersonation_long_input_finishes(text):
-    t0 = time.perf_counter()
-    hits, _ = DET.detect(normalize(text))
-    assert time.perf_counter() - t0 < 30
-    assert isinstance(hits, list)
+    assert finishes(DET, text)

@@ -1,25 +1,14 @@
 """threat.v1: unlawful pressure fires; lawful consequences, warnings and negations do not."""
 
-import time
-
 import pytest
 
-from wxscreen import normalize
-from wxscreen.detectors import PatternDetector, load_scope, load_spec
+from .helpers import details, detector, finishes
 
-DET = PatternDetector(load_spec("threat.toml"), load_scope(), source="threat.toml")
+DET = detector("threat")
 
 
 def _details(text):
-    n = normalize(text)
-    hits, complete = DET.detect(n)
-    assert complete
-    for h in hits:
-        assert h.kind == "threat"
-        s, e = n.raw_span(h.start, h.end)
-        assert 0 <= s < e <= len(text)
-        assert text[s:e].strip()
-    return {h.detail for h in hits}
+    return details(DET, text)
 
 
 POSITIVE = [
@@ -124,7 +113,4 @@ def test_threat_negative(text):
     "text", ["加" + "微信 " * 20000, "😀" * 500, "转" + " " * 50000 + "账", "老赖" * 3000]
 )
 def test_threat_long_input_finishes(text):
-    t0 = time.perf_counter()
-    hits, _ = DET.detect(normalize(text))
-    assert time.perf_counter() - t0 < 30
-    assert isinstance(hits, list)
+    assert finishes(DET, text)
