@@ -56,7 +56,7 @@ def test_missing_bundle(tmp_path):
 
 def test_shipped_metadata():
     meta = json.loads(resources.files("wxscreen").joinpath("data", "model", "metadata.json").read_text("utf-8"))
-    assert meta["format"] == "wxscreen-bundle/1"
+    assert meta["format"] == "wxscreen-bundle/2"
     assert set(meta["versions"]) == {"wxscreen", "scikit-learn", "jieba"}
     assert sorted(meta["labels"]) == sorted(lab.value for lab in wxscreen.Label)
     assert len(meta["corpus_sha256"]) == 64
@@ -71,4 +71,14 @@ def test_screener_pickles(screener):
 def test_metadata_that_is_not_an_object(bundle_copy):
     (bundle_copy / "metadata.json").write_text("[]", "utf-8")
     with pytest.raises(ModelLoadError, match="unknown bundle format"):
+        wxscreen.load_screener(bundle_copy)
+
+
+def test_vocabulary_must_match_the_model(bundle_copy):
+    import json as _json
+
+    vocab = _json.loads((bundle_copy / "vocabulary.json").read_text("utf-8"))
+    vocab["char"] = vocab["char"][:-1]
+    (bundle_copy / "vocabulary.json").write_text(_json.dumps(vocab), "utf-8")
+    with pytest.raises(ModelLoadError, match="vocabulary"):
         wxscreen.load_screener(bundle_copy)

@@ -6,6 +6,9 @@ A bundle directory holds:
   :mod:`skops.io`. Loading first lists the types the file would build and
   refuses the file (:class:`ModelLoadError`) when any is outside
   :data:`TRUSTED_TYPES`; no code from the file is ever executed.
+* ``vocabulary.json`` — the two vectorizers' vocabularies as term lists in
+  column order (kept out of the skops file, where per-key type records made
+  loading take seconds);
 * ``metadata.json`` — format version, wxscreen / scikit-learn / jieba
   versions, labels in ``classes_`` order, the corpus hash, the seed and the
   held-out metrics.
@@ -29,9 +32,10 @@ from ._tokenize import JiebaTokenizer
 
 __all__ = ["FORMAT", "TRUSTED_TYPES", "load_bundle", "save_bundle"]
 
-FORMAT = "wxscreen-bundle/1"
+FORMAT = "wxscreen-bundle/2"
 MODEL_FILE = "model.skops"
 META_FILE = "metadata.json"
+VOCAB_FILE = "vocabulary.json"
 
 #: Every type a wxscreen model file may contain. Anything else is refused.
 TRUSTED_TYPES: frozenset[str] = frozenset(
@@ -93,12 +97,24 @@ def save_bundle(bundle: Bundle, out_dir: str | os.PathLike[str]) -> Path:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sio.dump(
-        {"word": bundle.word, "char": bundle.char, "clf": bundle.clf},
-        out / MODEL_FILE,
-        compression=zipfile.ZIP_DEFLATED,
-        compresslevel=9,
-    )
+    vocab = {}
+    saved = {}
+    for name in ("word", "char"):
+        vec = getattr(bundle, name)
+        saved[name] = vec.vocabulary_
+        vocab[name] = [t for t, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
+        vec.vocabulary_ = {}
+    try:
+        sio.dump(
+            {"word": bundle.word, "char": bundle.char, "clf": bundle.clf},
+            out / MODEL_FILE,
+            compression=zipfile.ZIP_DEFLATED,
+            compresslevel=9,
+        )
+    finally:
+        for name in ("word", "char"):
+            getattr(bundle, name).vocabulary_ = saved[name]
+    (out / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
     meta = {"format": FORMAT, "versions": _versions(), **bundle.metadata}
     meta["labels"] = bundle.classes
     (out / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True) + "\n", "utf-8")
@@ -170,4 +186,13 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         or not isinstance(obj["clf"], CalibratedClassifierCV)
     ):
         raise ModelLoadError(f"{model_file} does not hold a wxscreen model (word/char vectorizers and a classifier)")
+    try:
+        vocab = json.loads((p / VOCAB_FILE).read_text("utf-8"))
+        for name in ("word", "char"):
+            terms = vocab[name]
+            if not all(isinstance(t, str) for t in terms) or len(terms) != len(obj[name].idf_):
+                raise ValueError(f"{name} vocabulary does not match the model's {len(obj[name].idf_)} features")
+            obj[name].vocabulary_ = {t: i for i, t in enumerate(terms)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ModelLoadError(f"cannot read {p / VOCAB_FILE}: {exc}") from exc
     return Bundle(obj["word"], obj["char"], obj["clf"], meta, JiebaTokenizer())
