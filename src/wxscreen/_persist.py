@@ -195,4 +195,4 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             obj[name].vocabulary_ = {t: i for i, t in enumerate(terms)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ModelLoadError(f"cannot read {p / VOCAB_FILE}: {exc}") from exc
-    return Bundle(obj["word"], obj["char"], obj["clf"], meta, JiebaTokenizer())
+    return Bundle(obj["word"], obj["char"], obj["clf"], meta, JiebaTokenizer(hmm=bool(meta.get("hmm", False))))

@@ -87,18 +87,22 @@ class Screener:
     def _flags(self, norm: NormalizedText, lender: str | None = None) -> tuple[list[Flag], bool]:
         flags: list[Flag] = []
         complete = True
-        masked = mask_identifiers(norm.raw) if self.mask_identifiers else norm.raw
+        found = []
         for det in self._detectors():
             hits, ok = det.detect(norm, lender=lender)
             complete &= ok
-            for h in hits:
-                s, e = norm.raw_span(h.start, h.end)
-                flags.append(
-                    Flag(
-                        kind=h.kind, detail=h.detail, start=s, end=e, evidence=masked[s:e],
-                        rule=h.rule, score=h.score, context=h.context,
-                    )
+            found.extend(hits)
+        if not found:
+            return flags, complete
+        masked = mask_identifiers(norm.raw) if self.mask_identifiers else norm.raw
+        for h in found:
+            s, e = norm.raw_span(h.start, h.end)
+            flags.append(
+                Flag(
+                    kind=h.kind, detail=h.detail, start=s, end=e, evidence=masked[s:e],
+                    rule=h.rule, score=h.score, context=h.context,
                 )
+            )
         flags.sort(key=lambda f: (f.start, f.end, f.kind))
         return flags, complete
 
