@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 
 from ._models import LABEL_ORDER, Flag, Label
 
-__all__ = ["SECRET_DETAILS", "decide"]
+__all__ = ["SECRET_DETAILS", "decide", "model_label"]
 
 #: personal_data_request details that imply possible_scam (LABELS.md §2).
 SECRET_DETAILS = frozenset({"verification_code", "password", "screen_share", "face_scan"})
@@ -59,6 +59,11 @@ def _raise_to(current: Label, floor: Label) -> Label:
     return floor if floor.rank < current.rank else current
 
 
+def model_label(scores: Mapping[str, float]) -> Label:
+    """Return the classifier's label: the arg-max of ``scores``, ties broken by precedence."""
+    return max(LABEL_ORDER, key=lambda lab: (scores[lab.value], -lab.rank))
+
+
 def decide(scores: Mapping[str, float], flags: Sequence[Flag]) -> tuple[Label, list[str]]:
     """Combine classifier scores and detector flags into the final label.
 
@@ -77,8 +82,7 @@ def decide(scores: Mapping[str, float], flags: Sequence[Flag]) -> tuple[Label, l
         One sentence per rule that escalated the label (empty when the label is
         the classifier's arg-max).
     """
-    best = max(LABEL_ORDER, key=lambda lab: (scores[lab.value], -lab.rank))
-    label = best
+    label = model_label(scores)
     reasons: list[str] = []
     kinds = {f.kind for f in flags}
     pdr = {f.detail for f in flags if f.kind == "personal_data_request"}

@@ -23,7 +23,36 @@ import numpy as np
 
 from ._tokenize import JiebaTokenizer
 
-__all__ = ["Bundle", "build_estimators"]
+__all__ = ["Bundle", "build_estimators", "feature_matrix"]
+
+
+def feature_matrix(
+    word: Any, char: Any, tokenizer: JiebaTokenizer, norm_texts: Sequence[str], *, fit: bool = False
+) -> Any:
+    """Stack word and character TF-IDF features of normalised texts.
+
+    The single place that turns text into features, for training (``fit=True``)
+    and inference alike, so the two can never drift apart.
+
+    Parameters
+    ----------
+    word, char : TfidfVectorizer
+        The word (over space-joined jieba tokens) and character vectorizers.
+    tokenizer : JiebaTokenizer
+    norm_texts : sequence of str, length n_samples
+    fit : bool, default=False
+        Fit the vectorizers on these texts first.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of shape (n_samples, n_features)
+    """
+    from scipy.sparse import hstack
+
+    words = [" ".join(tokenizer(t)) for t in norm_texts]
+    if fit:
+        return hstack([word.fit_transform(words), char.fit_transform(norm_texts)], format="csr")
+    return hstack([word.transform(words), char.transform(norm_texts)], format="csr")
 
 
 def build_estimators(seed: int = 0) -> dict[str, Any]:
@@ -96,10 +125,7 @@ class Bundle:
         -------
         scipy.sparse.csr_matrix of shape (n_samples, n_features)
         """
-        from scipy.sparse import hstack
-
-        words = [" ".join(self.tokenizer(t)) for t in norm_texts]
-        return hstack([self.word.transform(words), self.char.transform(norm_texts)], format="csr")
+        return feature_matrix(self.word, self.char, self.tokenizer, norm_texts)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return calibrated probabilities, shape (n_samples, n_classes)."""

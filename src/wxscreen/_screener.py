@@ -7,7 +7,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ._decision import decide
+from ._decision import decide, model_label
 from ._errors import InvalidInputError
 from ._mask import mask_identifiers
 from ._models import Flag, Label, ModelInfo, Screening
@@ -193,7 +193,7 @@ class Screener:
                 continue
             flags, complete = self._flags(norm, lender)
             label, rule_reasons = decide(probs[i], flags)
-            best = max(_LABEL_VALUES, key=lambda v: probs[i][v])
+            best = model_label(probs[i]).value
             cues = self.bundle.top_features(X[row_of[i]], best) if X is not None else []
             reasons = [f"model: {best} ({probs[i][best]:.2f}); cues: {'、'.join(cues) or '—'}"] + rule_reasons
             if not complete:

@@ -375,6 +375,14 @@ _COMPANY = regex.compile(
 _SIGNED = regex.compile(r"【([^【】]{2,20})】")
 
 
+@functools.lru_cache(maxsize=256)
+def _normalized_lender_core(lender: str) -> str:
+    """Normalise a caller-given lender name once (OpenCC and all), then strip its suffix."""
+    from .._normalize import normalize
+
+    return _lender_core(normalize(lender).text)
+
+
 def _lender_core(name: str) -> str:
     return regex.sub(r"(?:股份)?(?:有限责任公司|有限公司|公司)$|(?:消费金融|小额贷款|金融|科技|银行)$", "", name)
 
@@ -392,9 +400,7 @@ def _payee_unofficial(text: str, lender: str | None = None) -> bool:
         return True
     company = m.group(1)
     if lender:
-        from .._normalize import normalize
-
-        core = _lender_core(normalize(lender).text)
+        core = _normalized_lender_core(lender)
         if len(core) >= 2:
             return core not in company
     if _LENDER_WORDS.search(company):

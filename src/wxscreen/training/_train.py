@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .._features import Bundle, build_estimators
+from .._features import Bundle, build_estimators, feature_matrix
 from .._normalize import normalize
 from .._tokenize import JiebaTokenizer
 from ._corpus import LabelledMessage, corpus_sha256
@@ -43,12 +43,7 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
     tok = JiebaTokenizer()
     norm = [normalize(r.text).text for r in records]
     est = build_estimators(seed)
-    words = [" ".join(tok(t)) for t in norm]
-    from scipy.sparse import hstack
-
-    Xw = est["word"].fit_transform(words)
-    Xc = est["char"].fit_transform(norm)
-    X = hstack([Xw, Xc], format="csr")
+    X = feature_matrix(est["word"], est["char"], tok, norm, fit=True)
     est["clf"].fit(X, labels)
     for vec in (est["word"], est["char"]):
         # introspection-only attribute that would dominate the file size (sklearn docs)
