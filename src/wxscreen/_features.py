@@ -113,6 +113,7 @@ class Bundle:
     tokenizer: JiebaTokenizer = field(default_factory=JiebaTokenizer)
     _names: np.ndarray | None = field(default=None, repr=False)
     _coef: np.ndarray | None = field(default=None, repr=False)
+    _class_index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def transform(self, norm_texts: Sequence[str]) -> Any:
         """Vectorise a batch of normalised texts: one transform per vectorizer.
@@ -146,18 +147,22 @@ class Bundle:
             )
             base = self.clf.calibrated_classifiers_[0].estimator
             self._coef = np.asarray(base.coef_, dtype=np.float64)
+            self._class_index = {c: i for i, c in enumerate(self.classes)}
             self._names = names
         return self._names, self._coef
 
-    def top_features(self, X_row: Any, label: str, k: int = 5) -> list[str]:
+    def top_features(self, X_row: Any, label: str, k: int = 5, *, row: int | None = None) -> list[str]:
         """Return the ``k`` features that pushed one row most towards ``label``.
 
         Parameters
         ----------
-        X_row : sparse matrix of shape (1, n_features)
+        X_row : sparse matrix of shape (1, n_features), or (n_samples, n_features) with ``row``
         label : str
             A label value in :attr:`classes`.
         k : int, default=5
+        row : int or None, default=None
+            When given, ``X_row`` is a whole CSR batch and this row is read in
+            place (no per-row sparse slicing).
 
         Returns
         -------
@@ -165,12 +170,18 @@ class Bundle:
             Feature strings (words or character n-grams), strongest first.
         """
         names, coef = self._explainer()
-        ci = self.classes.index(label)
-        row = X_row.tocsr()
-        idx = row.indices
+        ci = self._class_index[label] if self._class_index else self.classes.index(label)
+        if row is None:
+            csr = X_row.tocsr()
+            row = 0
+        else:
+            csr = X_row
+        a, b = csr.indptr[row], csr.indptr[row + 1]
+        idx = csr.indices[a:b]
+        data = csr.data[a:b]
         if idx.size == 0:
             return []
-        contrib = row.data * coef[ci, idx]
+        contrib = data * coef[ci, idx]
         order = np.argsort(-contrib)
         out: list[str] = []
         seen: set[str] = set()

@@ -194,7 +194,7 @@ class Screener:
             flags, complete = self._flags(norm, lender)
             label, rule_reasons = decide(probs[i], flags)
             best = model_label(probs[i]).value
-            cues = self.bundle.top_features(X[row_of[i]], best) if X is not None else []
+            cues = self.bundle.top_features(X, best, row=row_of[i]) if X is not None else []
             reasons = [f"model: {best} ({probs[i][best]:.2f}); cues: {'、'.join(cues) or '—'}"] + rule_reasons
             if not complete:
                 reasons.append("flag check incomplete: a detector pattern timed out")

@@ -1,4 +1,4 @@
-"""The detector engine: declarative patterns, compiled once, scope-aware."""
+"""The detector engine: declarative patterns, compiled once on first use, prefiltered, scope-aware."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ else:  # pragma: no cover
 from .._errors import DetectorSpecError
 from .._normalize import NormalizedText
 from .._resources import data_path
+from ._prefilter import parses, required_char_sets, text_keys
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
 __all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
@@ -59,7 +60,13 @@ def _expand(text: str, macros: dict[str, str], where: str, depth: int = 0) -> st
 
 
 class Pattern:
-    """A compiled, named pattern.
+    """A named pattern, compiled on first use.
+
+    Compiling all detector regexes takes most of a second, and most patterns
+    never run on a given message (see :attr:`required`), so each regex is
+    compiled the first time a text passes its character prefilter. A source
+    Python's regex parser cannot read is compiled at once instead, so typos
+    still fail on load.
 
     Parameters
     ----------
@@ -73,7 +80,9 @@ class Pattern:
     Raises
     ------
     DetectorSpecError
-        If a macro is unknown or a regex does not compile.
+        If a macro is unknown or a regex does not compile (on load, or — for
+        the rare source Python's parser accepts and ``regex`` rejects — on
+        first use).
     """
 
     def __init__(self, spec: PatternSpec, macros: dict[str, str], where: str) -> None:
@@ -81,19 +90,63 @@ class Pattern:
         self.id = spec.id
         self.detail = spec.detail
         self.score = spec.score
-
-        def comp(src: str | None, field: str) -> regex.Pattern[str] | None:
-            if src is None:
-                return None
-            try:
-                return regex.compile(_expand(src, macros, f"{where}.{field}"), regex.V0)
-            except regex.error as exc:
-                raise DetectorSpecError(f"{where}.{field}: bad regex: {exc}") from exc
-
-        self.regex = comp(spec.regex, "regex")
-        self.unless = comp(spec.unless, "unless")
-        self.needs = comp(spec.needs, "needs")
+        self._where = where
+        self._src = {
+            field: _expand(src, macros, f"{where}.{field}")
+            for field, src in (("regex", spec.regex), ("unless", spec.unless), ("needs", spec.needs))
+            if src is not None
+        }
+        self._compiled: dict[str, regex.Pattern[str] | None] = {}
+        #: Character sets every match must touch (see ``_prefilter``); a text
+        #: missing one of them is skipped without running — or compiling — the regex.
+        self.required = required_char_sets(self._src["regex"])
+        for field, src in self._src.items():
+            if (field == "regex" and not self.required) or (field != "regex" and not parses(src)):
+                self._compile(field)  # compile now, so that a bad regex fails on load
         self.boost = tuple(spec.boost)
+
+    def _compile(self, field: str) -> regex.Pattern[str] | None:
+        try:
+            return self._compiled[field]
+        except KeyError:
+            pass
+        src = self._src.get(field)
+        if src is None:
+            pat = None
+        else:
+            try:
+                pat = regex.compile(src, regex.V0)
+            except regex.error as exc:
+                raise DetectorSpecError(f"{self._where}.{field}: bad regex: {exc}") from exc
+        self._compiled[field] = pat  # idempotent: a race compiles twice, same result
+        return pat
+
+    @property
+    def regex(self) -> regex.Pattern[str]:
+        """The compiled cue regex (compiled on first use)."""
+        pat = self._compile("regex")
+        assert pat is not None
+        return pat
+
+    @property
+    def unless(self) -> regex.Pattern[str] | None:
+        """The compiled ``unless`` regex, or None (compiled on first use)."""
+        return self._compile("unless")
+
+    @property
+    def needs(self) -> regex.Pattern[str] | None:
+        """The compiled ``needs`` regex, or None (compiled on first use)."""
+        return self._compile("needs")
+
+    def may_match(self, keys: frozenset[str]) -> bool:
+        """Return False when a text with these keys cannot match :attr:`regex`.
+
+        Parameters
+        ----------
+        keys : frozenset of str
+            The text's characters and bigrams (``_prefilter.text_keys``).
+        """
+        return all(not keys.isdisjoint(s) for s in self.required)
 
     def __repr__(self) -> str:
         return f"Pattern({self.id!r}, detail={self.detail!r}, score={self.score})"
@@ -286,10 +339,14 @@ class PatternDetector:
         text = norm.text
         hits: list[Hit] = []
         complete = True
+        keys = _keys_of(text)
         for pat in self.patterns:
+            req = pat.required
+            if req and (keys.isdisjoint(req[0]) or (len(req) > 1 and not pat.may_match(keys))):
+                continue
             matches = []
             try:
-                for m in pat.regex.finditer(text, timeout=PATTERN_TIMEOUT):  # type: ignore[union-attr]
+                for m in pat.regex.finditer(text, timeout=PATTERN_TIMEOUT):
                     matches.append(m)
                     if len(matches) >= MAX_MATCHES_PER_PATTERN:
                         break
@@ -329,6 +386,20 @@ class PatternDetector:
         if score < scope.threshold:
             return None
         return Hit(self.kind, pat.detail, s, e, pat.id, round(score, 4), context)
+
+
+_LAST_KEYS: tuple[str, frozenset[str]] = ("", frozenset())
+
+
+def _keys_of(text: str) -> frozenset[str]:
+    """``text_keys(text)``, remembered for the last text (the detectors of one message share it)."""
+    global _LAST_KEYS
+    last = _LAST_KEYS  # one read: safe when threads interleave
+    if last[0] is text:
+        return last[1]
+    keys = text_keys(text)
+    _LAST_KEYS = (text, keys)
+    return keys
 
 
 def _merge(hits: list[Hit]) -> list[Hit]:
