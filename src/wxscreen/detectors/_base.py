@@ -18,7 +18,7 @@ else:  # pragma: no cover
 from .._errors import DetectorSpecError
 from .._normalize import NormalizedText
 from .._resources import data_path
-from ._prefilter import parses, required_char_sets, text_keys
+from ._prefilter import analyse, save_memo, text_keys
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
 __all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
@@ -99,9 +99,10 @@ class Pattern:
         self._compiled: dict[str, regex.Pattern[str] | None] = {}
         #: Character sets every match must touch (see ``_prefilter``); a text
         #: missing one of them is skipped without running — or compiling — the regex.
-        self.required = required_char_sets(self._src["regex"])
-        for field, src in self._src.items():
-            if (field == "regex" and not self.required) or (field != "regex" and not parses(src)):
+        analysis = {field: analyse(src) for field, src in self._src.items()}
+        self.required = analysis["regex"][1]
+        for field, (ok, req) in analysis.items():
+            if not ok or (field == "regex" and not req):
                 self._compile(field)  # compile now, so that a bad regex fails on load
         self.boost = tuple(spec.boost)
 
@@ -311,6 +312,7 @@ class PatternDetector:
         self.patterns = tuple(
             Pattern(p, macros, f"{source}: patterns[{i}] ({p.id})") for i, p in enumerate(spec.patterns)
         )
+        save_memo()
 
     def __repr__(self) -> str:
         return f"PatternDetector({self.name!r}, {len(self.patterns)} patterns)"

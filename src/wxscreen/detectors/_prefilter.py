@@ -19,6 +19,13 @@ match is ever lost.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import threading
+
 import regex
 
 try:  # Python >= 3.11
@@ -28,7 +35,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-__all__ = ["parses", "required_char_sets", "text_keys"]
+__all__ = ["analyse", "parses", "required_char_sets", "save_memo", "text_keys"]
 
 #: Key sets larger than this are not worth checking.
 _MAX_SET = 400
@@ -38,6 +45,12 @@ _MAX_STRINGS = 64
 _PROPS = regex.compile(r"\\[pP]\{[^}]*\}")
 
 CharSets = tuple[frozenset[str], ...]
+
+# the analysis depends on this module and on Python's regex parser
+_VERSION = f"1/{sys.version_info[0]}.{sys.version_info[1]}"
+_LOCK = threading.Lock()
+_MEMO: list[dict[str, tuple[bool, CharSets]]] = []
+_DIRTY = [False]
 
 
 def required_char_sets(source: str) -> CharSets:
@@ -68,6 +81,77 @@ def required_char_sets(source: str) -> CharSets:
         return ()
     keysets = {frozenset(x if len(x) == 1 else x[:2] for x in f) for f in _seq(list(tree))}
     return tuple(sorted((k for k in keysets if k), key=_cost))
+
+
+def analyse(source: str) -> tuple[bool, CharSets]:
+    """Return ``(parses(source), required_char_sets(source))``, memoised.
+
+    Parsing all detector sources takes a few hundred milliseconds, so results
+    are kept in memory and in a per-user cache file (``prefilter-v1.json``
+    beside the jieba dictionary cache, same ownership checks), keyed by a
+    hash of the source: an edited pattern is simply analysed again.
+    """
+    memo = _memo()
+    key = hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
+    hit = memo.get(key)
+    if hit is None:
+        hit = (parses(source), required_char_sets(source))
+        with _LOCK:
+            memo[key] = hit
+            _DIRTY[0] = True
+    return hit
+
+
+def save_memo() -> None:
+    """Write new :func:`analyse` results to the per-user cache (silently skipped when impossible)."""
+    if not _DIRTY[0]:
+        return
+    with _LOCK:
+        memo = dict(_memo())
+        _DIRTY[0] = False
+    path = _memo_path()
+    data = {"version": _VERSION, "entries": {k: [ok, [sorted(s) for s in req]] for k, (ok, req) in memo.items()}}
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".prefilter-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # read-only or missing cache dir: analyse again next time
+
+
+def _memo_path() -> str:
+    from .._tokenize import _default_cache_dir
+
+    return os.path.join(_default_cache_dir(), "prefilter-v1.json")
+
+
+def _memo() -> dict[str, tuple[bool, CharSets]]:
+    if _MEMO:
+        return _MEMO[0]
+    with _LOCK:
+        if not _MEMO:
+            _MEMO.append(_read_memo())
+    return _MEMO[0]
+
+
+def _read_memo() -> dict[str, tuple[bool, CharSets]]:
+    path = _memo_path()
+    try:
+        st = os.stat(path)
+        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+            return {}  # someone else's or group/world-writable file: do not trust it
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+        if data.get("version") != _VERSION:
+            return {}
+        return {
+            str(k): (bool(ok), tuple(frozenset(str(x) for x in s) for s in req))
+            for k, (ok, req) in data["entries"].items()
+        }
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
 
 
 def text_keys(text: str) -> frozenset[str]:
