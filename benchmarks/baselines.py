@@ -231,7 +231,8 @@ def main() -> int:
             f"{r['risky_precision']:.3f}",
             str(r["messages_per_s"]),
         ]
-        cells += [f"{r['external_accepted'][e]:.3f}" if r["external_accepted"][e] is not None else "—" for e in ext_names]
+        acc = r["external_accepted"]
+        cells += [f"{acc[e]:.3f}" if acc[e] is not None else "—" for e in ext_names]
         lines.append("| " + " | ".join(cells) + " |")
     skipped = [f"{k}: {v}" for k, v in notes.items() if v.startswith("skipped")]
     lines += [""] + ([f"_{s}_" for s in skipped] + [""] if skipped else [])

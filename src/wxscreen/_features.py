@@ -114,6 +114,20 @@ class Bundle:
     _names: np.ndarray | None = field(default=None, repr=False)
     _coef: np.ndarray | None = field(default=None, repr=False)
     _class_index: dict[str, int] = field(default_factory=dict, repr=False)
+    #: numpy twin of word/char/clf (``_linear``): when set, inference never touches scikit-learn
+    linear: Any = field(default=None, repr=False)
+    #: loads (word, char, clf) on demand when the bundle came from the twin cache
+    loader: Any = field(default=None, repr=False)
+
+    def estimators(self) -> tuple[Any, Any, Any]:
+        """Return the scikit-learn ``(word, char, clf)``, loading them first if needed.
+
+        A bundle loaded from the per-user twin cache (see ``_persist``) starts
+        without them; saving or retraining needs them.
+        """
+        if self.clf is None and self.loader is not None:
+            self.word, self.char, self.clf = self.loader()
+        return self.word, self.char, self.clf
 
     def transform(self, norm_texts: Sequence[str]) -> Any:
         """Vectorise a batch of normalised texts: one transform per vectorizer.
@@ -126,19 +140,30 @@ class Bundle:
         -------
         scipy.sparse.csr_matrix of shape (n_samples, n_features)
         """
+        if self.linear is not None:
+            return self.linear.transform(self.tokenizer, norm_texts)
         return feature_matrix(self.word, self.char, self.tokenizer, norm_texts)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return calibrated probabilities, shape (n_samples, n_classes)."""
+        if self.linear is not None:
+            return np.asarray(self.linear.predict_proba(X), dtype=np.float64)
         return np.asarray(self.clf.predict_proba(X), dtype=np.float64)
 
     @property
     def classes(self) -> list[str]:
         """Label values in the column order of :meth:`predict_proba`."""
+        if self.linear is not None:
+            return list(self.linear.classes)
         return [str(c) for c in self.clf.classes_]
 
     def _explainer(self) -> tuple[np.ndarray, np.ndarray]:
         if self._names is None or self._coef is None:
+            if self.linear is not None:
+                self._coef = np.asarray(self.linear.coef, dtype=np.float64)
+                self._class_index = {c: i for i, c in enumerate(self.classes)}
+                self._names = self.linear.feature_names()
+                return self._names, self._coef
             names = np.concatenate(
                 [
                     np.asarray(["w:" + n for n in self.word.get_feature_names_out()], dtype=object),

@@ -20,19 +20,24 @@ A bundle built with another scikit-learn minor version is refused with
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from ._errors import ModelLoadError, ModelVersionError
 from ._features import Bundle
+from ._linear import LinearTextModel, from_estimators
 from ._tokenize import JiebaTokenizer
 
 __all__ = ["FORMAT", "TRUSTED_TYPES", "load_bundle", "save_bundle"]
 
 FORMAT = "wxscreen-bundle/2"
+#: Version of the cached numpy twin (``_linear``); part of the cache key.
+TWIN_FORMAT = "wxscreen-twin/1"
 MODEL_FILE = "model.skops"
 META_FILE = "metadata.json"
 VOCAB_FILE = "vocabulary.json"
@@ -95,6 +100,7 @@ def save_bundle(bundle: Bundle, out_dir: str | os.PathLike[str]) -> Path:
     """
     import skops.io as sio
 
+    bundle.estimators()  # a bundle from the twin cache loads its scikit-learn objects first
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     vocab = {}
@@ -125,8 +131,29 @@ def _minor(v: str) -> tuple[str, ...]:
     return tuple(v.split(".")[:2])
 
 
+def _sklearn_version() -> str:
+    """The installed scikit-learn version, without importing it (importing takes over a second)."""
+    try:
+        from importlib.metadata import version
+
+        return version("scikit-learn")
+    except Exception:  # pragma: no cover - unusual installs
+        import sklearn
+
+        return str(sklearn.__version__)
+
+
 def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     """Load a bundle directory written by :func:`save_bundle`.
+
+    The first load of a bundle checks and loads ``model.skops`` with skops
+    and derives the numpy twin of the model (:mod:`wxscreen._linear`); the
+    twin's arrays are cached per user (``$WXSCREEN_CACHE_DIR``, same
+    ownership checks as the jieba dictionary cache) under a hash of the three
+    bundle files and the scikit-learn version. Later loads of the same files
+    read the cached arrays (``numpy.load``, no pickle) and import neither
+    scikit-learn nor skops; the scikit-learn objects are loaded only if
+    asked for (:meth:`Bundle.estimators`).
 
     Parameters
     ----------
@@ -145,24 +172,56 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     ModelVersionError
         If the bundle was built with another scikit-learn minor version.
     """
-    import sklearn
-    import skops.io as sio
-
     p = Path(path)
     try:
-        meta: dict[str, Any] = json.loads((p / META_FILE).read_text("utf-8"))
+        meta_bytes = (p / META_FILE).read_bytes()
+        meta: dict[str, Any] = json.loads(meta_bytes.decode("utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelLoadError(f"cannot read {p / META_FILE}: {exc}") from exc
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ModelLoadError(f"{p / META_FILE}: unknown bundle format {found!r}, expected {FORMAT!r}")
     built = str(meta.get("versions", {}).get("scikit-learn", "?"))
-    if _minor(built) != _minor(sklearn.__version__):
+    installed = _sklearn_version()
+    if _minor(built) != _minor(installed):
         raise ModelVersionError(
             f"model in {p} was built with scikit-learn {built}, this environment has "
-            f"{sklearn.__version__}; install scikit-learn {'.'.join(_minor(built))}.x or rebuild "
+            f"{installed}; install scikit-learn {'.'.join(_minor(built))}.x or rebuild "
             f"the model with `wxscreen train`"
         )
+    tokenizer = JiebaTokenizer(hmm=bool(meta.get("hmm", False)))
+    try:
+        vocab_bytes = (p / VOCAB_FILE).read_bytes()
+        model_bytes = (p / MODEL_FILE).read_bytes()
+    except OSError as exc:
+        raise ModelLoadError(f"cannot read the model files in {p}: {exc}") from exc
+    key = hashlib.sha256(
+        b"\0".join([TWIN_FORMAT.encode(), installed.encode(), meta_bytes, vocab_bytes, model_bytes])
+    ).hexdigest()[:24]
+    twin = _load_twin(key, vocab_bytes)
+    if twin is not None:
+        return Bundle(None, None, None, meta, tokenizer, linear=twin, loader=_SkopsLoader(p))
+    word, char, clf = _load_estimators(p)
+    twin = from_estimators(word, char, clf)
+    if twin is not None:
+        _save_twin(key, twin)
+    return Bundle(word, char, clf, meta, tokenizer, linear=twin)
+
+
+class _SkopsLoader:
+    """Picklable deferred :func:`_load_estimators` of one bundle directory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __call__(self) -> tuple[Any, Any, Any]:
+        return _load_estimators(self.path)
+
+
+def _load_estimators(p: Path) -> tuple[Any, Any, Any]:
+    """Check and load ``model.skops`` and the vocabularies: ``(word, char, clf)``."""
+    import skops.io as sio
+
     model_file = p / MODEL_FILE
     try:
         untrusted = set(sio.get_untrusted_types(file=model_file))
@@ -195,4 +254,40 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
             obj[name].vocabulary_ = {t: i for i, t in enumerate(terms)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ModelLoadError(f"cannot read {p / VOCAB_FILE}: {exc}") from exc
-    return Bundle(obj["word"], obj["char"], obj["clf"], meta, JiebaTokenizer(hmm=bool(meta.get("hmm", False))))
+    return obj["word"], obj["char"], obj["clf"]
+
+
+def _twin_file(key: str) -> str:
+    from ._tokenize import _default_cache_dir
+
+    return os.path.join(_default_cache_dir(), f"model-{key}.npz")
+
+
+def _load_twin(key: str, vocab_bytes: bytes) -> LinearTextModel | None:
+    """The cached twin for ``key``, or None (missing, untrusted or inconsistent file)."""
+    import numpy as np
+
+    path = _twin_file(key)
+    try:
+        st = os.stat(path)
+        if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
+            return None  # someone else's or group/world-writable file: do not trust it
+        vocab = json.loads(vocab_bytes.decode("utf-8"))
+        with np.load(path, allow_pickle=False) as arrays:
+            return LinearTextModel.from_arrays(arrays, vocab["word"], vocab["char"])
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+        return None
+
+
+def _save_twin(key: str, twin: LinearTextModel) -> None:
+    import numpy as np
+
+    path = _twin_file(key)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".model-", suffix=".npz")
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **twin.arrays())  # type: ignore[arg-type]
+        os.replace(tmp, path)
+    except OSError:
+        pass  # read-only or missing cache dir: load with skops next time

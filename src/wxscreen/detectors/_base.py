@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import regex
 from pydantic import ValidationError
@@ -31,6 +31,7 @@ PATTERN_TIMEOUT = 1.0
 #: Matches of one pattern evaluated per text; more add no evidence, only time.
 MAX_MATCHES_PER_PATTERN = 50
 _MACRO = regex.compile(r"<<([a-z_]+)>>")
+_Regex: TypeAlias = "regex.Pattern[str]"  # the name ``regex`` is a property inside Pattern
 
 
 @dataclass(frozen=True)
@@ -123,19 +124,19 @@ class Pattern:
         return pat
 
     @property
-    def regex(self) -> regex.Pattern[str]:
+    def regex(self) -> _Regex:
         """The compiled cue regex (compiled on first use)."""
         pat = self._compile("regex")
         assert pat is not None
         return pat
 
     @property
-    def unless(self) -> regex.Pattern[str] | None:
+    def unless(self) -> _Regex | None:
         """The compiled ``unless`` regex, or None (compiled on first use)."""
         return self._compile("unless")
 
     @property
-    def needs(self) -> regex.Pattern[str] | None:
+    def needs(self) -> _Regex | None:
         """The compiled ``needs`` regex, or None (compiled on first use)."""
         return self._compile("needs")
 

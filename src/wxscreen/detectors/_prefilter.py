@@ -1,4 +1,4 @@
-"""Cheap necessary conditions for a detector regex to match.
+r"""Cheap necessary conditions for a detector regex to match.
 
 Most detector patterns cannot match most messages: a pattern about 通讯录
 needs the characters of 通讯录. :func:`required_char_sets` reads a pattern's
@@ -11,7 +11,7 @@ running the regex (and without compiling it, see
 :class:`~wxscreen.detectors.Pattern`).
 
 The analysis is conservative: any construct it does not understand (``.``,
-``\\d``, ``\\p{…}``, negated classes, case-insensitive groups, syntax Python's
+``\d``, ``\p{…}``, negated classes, case-insensitive groups, syntax Python's
 parser rejects) contributes no requirement, so the filter can only let more
 texts through, never fewer. ``tests/detectors`` checks on the corpus that no
 match is ever lost.
@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import threading
+from typing import Any
 
 import regex
 
@@ -159,13 +160,13 @@ def text_keys(text: str) -> frozenset[str]:
     return frozenset(text).union([text[i : i + 2] for i in range(len(text) - 1)])
 
 
-def _cost(keys: frozenset[str]) -> tuple[int, int]:
+def _cost(keys: Any) -> tuple[int, int]:
     # single characters are weak evidence; fewer alternatives are stronger
     return sum(len(k) == 1 for k in keys), len(keys)
 
 
 def parses(source: str) -> bool:
-    """Return True when Python's regex parser accepts ``source`` (``\\p{…}`` allowed).
+    r"""Return True when Python's regex parser accepts ``source`` (``\p{…}`` allowed).
 
     Used to decide whether compiling with ``regex`` can safely wait until first
     use: a source this parser rejects is compiled at once so that a typo fails
@@ -181,7 +182,7 @@ def parses(source: str) -> bool:
 Strings = frozenset[str]
 
 
-def _exact(op: object, av: object) -> Strings | None:
+def _exact(op: Any, av: Any) -> Strings | None:
     """The finite set of strings a node matches exactly, if small; else None."""
     if op is _c.LITERAL:
         return frozenset(chr(av))  # type: ignore[arg-type]
@@ -219,7 +220,7 @@ def _exact(op: object, av: object) -> Strings | None:
     return None
 
 
-def _exact_seq(items: list[tuple[object, object]]) -> Strings | None:
+def _exact_seq(items: list[tuple[Any, Any]]) -> Strings | None:
     cur: set[str] = {""}
     for op, av in items:
         e = _exact(op, av)
@@ -229,7 +230,7 @@ def _exact_seq(items: list[tuple[object, object]]) -> Strings | None:
     return frozenset(cur)
 
 
-def _seq(items: list[tuple[object, object]]) -> list[Strings]:
+def _seq(items: list[tuple[Any, Any]]) -> list[Strings]:
     """Requirements (a conjunction of string alternatives) of a sequence of nodes."""
     out: list[Strings] = []
     run: set[str] = {""}
@@ -253,7 +254,7 @@ def _seq(items: list[tuple[object, object]]) -> list[Strings]:
     return out
 
 
-def _node(op: object, av: object) -> list[Strings]:
+def _node(op: Any, av: Any) -> list[Strings]:
     """Requirements of one non-exact node as a conjunction (empty list = none known)."""
     if op is _c.SUBPATTERN:
         _group, add_flags, _del_flags, sub = av  # type: ignore[misc]
@@ -282,7 +283,7 @@ def _node(op: object, av: object) -> list[Strings]:
     return []
 
 
-def _charset(items: list[tuple[object, object]]) -> Strings | None:
+def _charset(items: list[tuple[Any, Any]]) -> Strings | None:
     chars: set[str] = set()
     for op, av in items:
         if op is _c.LITERAL:
