@@ -82,3 +82,75 @@ def test_vocabulary_must_match_the_model(bundle_copy):
     (bundle_copy / "vocabulary.json").write_text(_json.dumps(vocab), "utf-8")
     with pytest.raises(ModelLoadError, match="vocabulary"):
         wxscreen.load_screener(bundle_copy)
+
+
+def test_numpy_twin_is_bit_identical_to_scikit_learn(corpus):
+    import numpy as np
+
+    from wxscreen._features import feature_matrix
+    from wxscreen._linear import from_estimators
+    from wxscreen._normalize import normalize
+    from wxscreen._persist import _load_estimators
+    from wxscreen._tokenize import JiebaTokenizer
+
+    with resources.as_file(resources.files("wxscreen").joinpath("data", "model")) as p:
+        word, char, clf = _load_estimators(p)
+    twin = from_estimators(word, char, clf)
+    assert twin is not None
+    tok = JiebaTokenizer()
+    texts = [normalize(r.text).text for r in corpus["test"]] + ["", "  ", "a  b\n\n c", "🙂", "验证码"]
+    for batch in (texts, texts[:1], texts[-5:]):
+        X1 = feature_matrix(word, char, tok, batch)
+        X2 = twin.transform(tok, batch)
+        assert X1.dtype == X2.dtype == np.float32
+        assert np.array_equal(X1.indptr, X2.indptr) and np.array_equal(X1.indices, X2.indices)
+        assert np.array_equal(X1.data, X2.data)
+        assert np.array_equal(np.asarray(clf.predict_proba(X1), dtype=np.float64), twin.predict_proba(X2))
+
+
+def test_twin_refuses_what_it_does_not_replicate():
+    from wxscreen._features import build_estimators
+    from wxscreen._linear import from_estimators
+
+    est = build_estimators()
+    assert from_estimators(est["word"], est["char"], est["clf"]) is None  # not fitted
+
+
+def test_second_load_uses_the_twin_cache(bundle_copy, tmp_path, monkeypatch):
+    import numpy as np
+
+    monkeypatch.setenv("WXSCREEN_CACHE_DIR", str(tmp_path / "cache"))
+    first = wxscreen.load_screener(bundle_copy)
+    assert first.bundle.clf is not None and first.bundle.linear is not None
+    assert list((tmp_path / "cache").glob("model-*.npz"))
+    second = wxscreen.load_screener(bundle_copy)
+    assert second.bundle.clf is None and second.bundle.linear is not None  # scikit-learn not loaded
+    texts = ["加我微信私下结清，转到我个人卡上", "您好，您的账单已逾期3天，请尽快还款。", ""]
+    assert first.classify_many(texts) == second.classify_many(texts)
+    word, char, clf = second.bundle.estimators()  # loaded on demand
+    assert clf is not None and second.bundle.clf is clf
+    X = second.bundle.transform(["请尽快还款"])
+    assert np.array_equal(clf.predict_proba(X), second.bundle.predict_proba(X))
+
+
+def test_untrusted_twin_cache_is_ignored(bundle_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("WXSCREEN_CACHE_DIR", str(tmp_path / "cache"))
+    wxscreen.load_screener(bundle_copy)
+    (npz,) = (tmp_path / "cache").glob("model-*.npz")
+    npz.chmod(0o666)
+    assert wxscreen.load_screener(bundle_copy).bundle.clf is not None  # loaded with skops again
+    npz.chmod(0o600)
+    npz.write_bytes(b"not a zip")
+    s = wxscreen.load_screener(bundle_copy)
+    assert s.bundle.clf is not None and s.classify("请尽快还款").label.value == "collection_notice"
+
+
+def test_edited_bundle_misses_the_cache(bundle_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("WXSCREEN_CACHE_DIR", str(tmp_path / "cache"))
+    wxscreen.load_screener(bundle_copy)
+    meta = json.loads((bundle_copy / "metadata.json").read_text("utf-8"))
+    meta["model_id"] = "edited"
+    (bundle_copy / "metadata.json").write_text(json.dumps(meta), "utf-8")
+    s = wxscreen.load_screener(bundle_copy)
+    assert s.bundle.clf is not None and s.model_info.model_id == "edited"
+    assert len(list((tmp_path / "cache").glob("model-*.npz"))) == 2
