@@ -314,6 +314,18 @@ class PatternDetector:
             Pattern(p, macros, f"{source}: patterns[{i}] ({p.id})") for i, p in enumerate(spec.patterns)
         )
         save_memo()
+        # inverted index of each pattern's most selective key set: key -> bit mask of patterns
+        index: dict[str, int] = {}
+        always = 0
+        for i, pat in enumerate(self.patterns):
+            if not pat.required:
+                always |= 1 << i
+                continue
+            for k in pat.required[0]:
+                index[k] = index.get(k, 0) | (1 << i)
+        self._index = index
+        self._index_keys = frozenset(index)
+        self._always = always
 
     def __repr__(self) -> str:
         return f"PatternDetector({self.name!r}, {len(self.patterns)} patterns)"
@@ -343,9 +355,15 @@ class PatternDetector:
         hits: list[Hit] = []
         complete = True
         keys = _keys_of(text)
-        for pat in self.patterns:
+        candidates = self._always
+        index = self._index
+        for k in keys & self._index_keys:
+            candidates |= index[k]
+        for i, pat in enumerate(self.patterns):
+            if not candidates >> i & 1:
+                continue  # the text has no key of the pattern's first key set
             req = pat.required
-            if req and (keys.isdisjoint(req[0]) or (len(req) > 1 and not pat.may_match(keys))):
+            if len(req) > 1 and not all(not keys.isdisjoint(r) for r in req[1:]):
                 continue
             matches = []
             try:
