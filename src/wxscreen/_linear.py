@@ -17,7 +17,7 @@ cached per user by ``_persist`` so later processes skip scikit-learn and skops.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -93,8 +93,12 @@ class LinearTextModel:
         return grams
 
     @staticmethod
-    def _tfidf(docs: list[list[str]], vocab: dict[str, int], idf: np.ndarray) -> Any:
-        """CountVectorizer._count_vocab + TfidfTransformer.transform (sublinear tf, l2)."""
+    def _tfidf(docs: Iterable[list[str]], n_docs: int, vocab: dict[str, int], idf: np.ndarray) -> Any:
+        """CountVectorizer._count_vocab + TfidfTransformer.transform (sublinear tf, l2).
+
+        ``docs`` is consumed one document at a time, so a batch's n-grams are
+        never all in memory at once.
+        """
         from scipy.sparse import csr_matrix
 
         j_indices: list[int] = []
@@ -111,7 +115,7 @@ class LinearTextModel:
             indptr.append(len(j_indices))
         X = csr_matrix(
             (np.asarray(values, dtype=np.intc), np.asarray(j_indices, dtype=np.int32), np.asarray(indptr, np.int32)),
-            shape=(len(docs), len(vocab)),
+            shape=(n_docs, len(vocab)),
             dtype=np.float32,
         )
         X.sort_indices()
@@ -138,10 +142,14 @@ class LinearTextModel:
         """Return the stacked word and character TF-IDF matrix (CSR, float32)."""
         from scipy.sparse import hstack
 
-        words = [self._tokens(" ".join(tokenizer(t))) for t in norm_texts]
-        chars = [self._char_ngrams(t) for t in norm_texts]
+        n = len(norm_texts)
+        words = (self._tokens(" ".join(tokenizer(t))) for t in norm_texts)
+        chars = (self._char_ngrams(t) for t in norm_texts)
         return hstack(
-            [self._tfidf(words, self.word_vocab, self.word_idf), self._tfidf(chars, self.char_vocab, self.char_idf)],
+            [
+                self._tfidf(words, n, self.word_vocab, self.word_idf),
+                self._tfidf(chars, n, self.char_vocab, self.char_idf),
+            ],
             format="csr",
         )
 
