@@ -102,10 +102,11 @@ def test_numpy_twin_is_bit_identical_to_scikit_learn(corpus):
     for batch in (texts, texts[:1], texts[-5:]):
         X1 = feature_matrix(word, char, tok, batch)
         X2 = twin.transform(tok, batch)
-        assert X1.dtype == X2.dtype == np.float32
+        assert X1.dtype == X2.data.dtype == np.float32 and X1.shape == X2.shape
         assert np.array_equal(X1.indptr, X2.indptr) and np.array_equal(X1.indices, X2.indices)
         assert np.array_equal(X1.data, X2.data)
         assert np.array_equal(np.asarray(clf.predict_proba(X1), dtype=np.float64), twin.predict_proba(X2))
+        assert np.array_equal(twin.predict_proba(X1), twin.predict_proba(X2))  # scipy input accepted
 
 
 def test_twin_refuses_what_it_does_not_replicate():
@@ -130,7 +131,7 @@ def test_second_load_uses_the_twin_cache(bundle_copy, tmp_path, monkeypatch):
     word, char, clf = second.bundle.estimators()  # loaded on demand
     assert clf is not None and second.bundle.clf is clf
     X = second.bundle.transform(["请尽快还款"])
-    assert np.array_equal(clf.predict_proba(X), second.bundle.predict_proba(X))
+    assert np.array_equal(clf.predict_proba(X.tocsr()), second.bundle.predict_proba(X))
 
 
 def test_untrusted_twin_cache_is_ignored(bundle_copy, tmp_path, monkeypatch):

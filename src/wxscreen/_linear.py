@@ -22,9 +22,46 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LinearTextModel", "from_estimators"]
+__all__ = ["LinearTextModel", "SparseRows", "from_estimators"]
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # sklearn.feature_extraction.text._VectorizerMixin._white_spaces
+
+
+class SparseRows:
+    """A CSR matrix as three arrays, without importing scipy.
+
+    Attributes
+    ----------
+    indptr : ndarray of int64, shape (n_rows + 1,)
+    indices : ndarray of int32
+        Column indices, sorted within each row.
+    data : ndarray of float32
+    shape : tuple of int
+    """
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, shape: tuple[int, int]) -> None:
+        self.indptr = indptr
+        self.indices = indices
+        self.data = data
+        self.shape = shape
+
+    @property
+    def nnz(self) -> int:
+        """Number of stored values."""
+        return int(self.indptr[-1])
+
+    @classmethod
+    def from_csr(cls, X: Any) -> SparseRows:
+        """Wrap a scipy CSR matrix (indices sorted first)."""
+        X = X.tocsr()
+        X.sort_indices()
+        return cls(np.asarray(X.indptr, dtype=np.int64), X.indices, X.data, X.shape)
+
+    def tocsr(self) -> Any:
+        """Return a ``scipy.sparse.csr_matrix`` with the same values."""
+        from scipy.sparse import csr_matrix
+
+        return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
 class LinearTextModel:
@@ -78,6 +115,7 @@ class LinearTextModel:
         self._tokens = re.compile(token_pattern).findall
         self.char_max_n = int(char_max_n)
         self.coef = np.asarray(coef, dtype=np.float64)
+        self._coef_t = np.ascontiguousarray(self.coef.T)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.beta = np.asarray(beta, dtype=np.float64)
         self.classes = [str(c) for c in classes]
@@ -93,14 +131,13 @@ class LinearTextModel:
         return grams
 
     @staticmethod
-    def _tfidf(docs: Iterable[list[str]], n_docs: int, vocab: dict[str, int], idf: np.ndarray) -> Any:
+    def _tfidf(docs: Iterable[list[str]], vocab: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, ...]:
         """CountVectorizer._count_vocab + TfidfTransformer.transform (sublinear tf, l2).
 
         ``docs`` is consumed one document at a time, so a batch's n-grams are
-        never all in memory at once.
+        never all in memory at once. Returns CSR ``(indptr, indices, data)``
+        with sorted column indices, as scikit-learn's matrix holds them.
         """
-        from scipy.sparse import csr_matrix
-
         j_indices: list[int] = []
         values: list[int] = []
         indptr = [0]
@@ -113,19 +150,17 @@ class LinearTextModel:
             j_indices.extend(counter.keys())
             values.extend(counter.values())
             indptr.append(len(j_indices))
-        X = csr_matrix(
-            (np.asarray(values, dtype=np.intc), np.asarray(j_indices, dtype=np.int32), np.asarray(indptr, np.int32)),
-            shape=(n_docs, len(vocab)),
-            dtype=np.float32,
-        )
-        X.sort_indices()
-        data = X.data
+        ptr = np.asarray(indptr, dtype=np.int64)
+        cols = np.asarray(j_indices, dtype=np.int32)
+        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(ptr))
+        order = np.lexsort((cols, rows))  # X.sort_indices()
+        cols = cols[order]
+        data = np.asarray(values, dtype=np.intc)[order].astype(np.float32)
         np.log(data, data)
         data += 1.0
-        data *= idf[X.indices]
+        data *= idf[cols]
         # sklearn's inplace_csr_row_normalize_l2: float squares summed in double, in order
-        ptr = X.indptr
-        for r in range(X.shape[0]):
+        for r in range(len(indptr) - 1):
             a, b = ptr[r], ptr[r + 1]
             if a == b:
                 continue
@@ -136,29 +171,42 @@ class LinearTextModel:
             if total == 0.0:
                 continue
             data[a:b] = (row.astype(np.float64) / np.sqrt(total)).astype(np.float32)
-        return X
+        return ptr, cols, data
 
-    def transform(self, tokenizer: Any, norm_texts: Sequence[str]) -> Any:
-        """Return the stacked word and character TF-IDF matrix (CSR, float32)."""
-        from scipy.sparse import hstack
+    def transform(self, tokenizer: Any, norm_texts: Sequence[str]) -> SparseRows:
+        """Return the stacked word and character TF-IDF rows (CSR arrays, float32).
 
-        n = len(norm_texts)
+        The same values, in the same order, as ``scipy.sparse.hstack`` of the
+        two vectorizers' matrices (word columns first).
+        """
+        n_word = len(self.word_terms)
         words = (self._tokens(" ".join(tokenizer(t))) for t in norm_texts)
         chars = (self._char_ngrams(t) for t in norm_texts)
-        return hstack(
-            [
-                self._tfidf(words, n, self.word_vocab, self.word_idf),
-                self._tfidf(chars, n, self.char_vocab, self.char_idf),
-            ],
-            format="csr",
-        )
+        wp, wc, wd = self._tfidf(words, self.word_vocab, self.word_idf)
+        cp, cc, cd = self._tfidf(chars, self.char_vocab, self.char_idf)
+        n = len(wp) - 1
+        rows = np.concatenate([np.repeat(np.arange(n), np.diff(wp)), np.repeat(np.arange(n), np.diff(cp))])
+        order = np.argsort(rows, kind="stable")  # per row: word entries, then character entries
+        indices = np.concatenate([wc, cc + np.int32(n_word)])[order]
+        data = np.concatenate([wd, cd])[order]
+        indptr = wp + cp
+        return SparseRows(indptr, indices, data, (n, n_word + len(self.char_terms)))
 
     # -- prediction --------------------------------------------------------
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated probabilities, shape (n_samples, n_classes), as scikit-learn computes them."""
-        d = np.asarray(X @ self.coef.T) + self.intercept
-        if d.ndim == 1:  # pragma: no cover - a single sample still comes as 2-D
-            d = d.reshape(1, -1)
+        if not isinstance(X, SparseRows):
+            X = SparseRows.from_csr(X)
+        # scipy's csr_matvecs: y[i] = 0; y[i] += data[j] * coef[:, col[j]] for j in row order, in double
+        coef_t = self._coef_t
+        prods = X.data.astype(np.float64)[:, None] * coef_t[X.indices]
+        d = np.zeros((X.shape[0], coef_t.shape[1]))
+        ptr = X.indptr
+        for r in range(X.shape[0]):
+            a, b = ptr[r], ptr[r + 1]
+            if a != b:
+                d[r] = np.cumsum(prods[a:b], axis=0)[-1]
+        d += self.intercept
         # _convert_to_logits: decision values that look like probabilities are logged
         if np.all((d >= 0) & (d <= 1)) and np.all(np.isclose(np.sum(d, axis=1), np.asarray(1.0, dtype=d.dtype))):
             d = np.log(d + 1e-12)
