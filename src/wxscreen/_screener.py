@@ -16,6 +16,8 @@ from ._normalize import NormalizedText, normalize
 __all__ = ["Screener", "load_screener"]
 
 _LABEL_VALUES = [lab.value for lab in Label]
+#: Messages transformed and predicted together by one classify_many step.
+_CHUNK = 1024
 
 
 def _check_text(text: object) -> str:
@@ -166,6 +168,9 @@ class Screener:
             raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
         if not items:
             return []
+        if len(items) > _CHUNK:  # bounded memory: intermediate features of one chunk at a time
+            chunks = (items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK))
+            return [r for chunk in chunks for r in self.classify_many(chunk, lender=lender)]
         norms = [normalize(t) for t in items]
         # R0: a message without a single letter, digit or Han character (empty,
         # whitespace, punctuation or emoji only) carries no evidence ⇒ other.

@@ -1,0 +1,11 @@
+"""classify_many works through long batches in chunks, with the same results."""
+
+import wxscreen._screener as screener_mod
+
+
+def test_long_batches_are_chunked_with_identical_results(screener, monkeypatch):
+    texts = ["加我微信私下结清，转到我个人卡上", "", "您好，您的账单已逾期3天，请尽快还款。", "🙂", "明天开会", "可以减免一半利息"]
+    whole = screener.classify_many(texts)
+    monkeypatch.setattr(screener_mod, "_CHUNK", 2)
+    assert screener.classify_many(texts) == whole
+    assert screener.classify_many(iter(texts), lender="星河消费金融") == screener.classify_many(texts, lender="星河消费金融")
