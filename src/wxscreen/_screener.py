@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._decision import decide, model_label
+from ._flagmodel import Prediction
 from ._errors import InvalidInputError
 from ._mask import mask_identifiers
 from ._models import Flag, Label, ModelInfo, Screening
@@ -84,7 +85,12 @@ class Screener:
                         self._dets = tuple(self.detectors)
         return self._dets
 
-    def _flags(self, norm: NormalizedText, lender: str | None = None) -> tuple[list[Flag], bool]:
+    def _flags(
+        self,
+        norm: NormalizedText,
+        lender: str | None = None,
+        learned: Prediction | None = None,
+    ) -> tuple[list[Flag], bool]:
         flags: list[Flag] = []
         complete = True
         found = []
@@ -92,7 +98,19 @@ class Screener:
             hits, ok = det.detect(norm, lender=lender)
             complete &= ok
             found.extend(hits)
-        if not found:
+        best: dict[str, tuple[str, str, int, int, float]] = {}
+        if learned is not None:
+            fl = self.bundle.flagger
+            # a pattern hit the learned flagger finds implausible in its sentence is dropped
+            found = [h for h in found if (p := fl.support(learned, h.kind, h.start, h.end)) is None
+                     or p >= fl.gates.get(h.kind, 0.0)]
+            # the learned flagger speaks only for kinds no pattern found, once per
+            # kind (its most probable sentence)
+            have = {h.kind for h in found}
+            for hit in learned.hits:
+                if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
+                    best[hit[0]] = hit
+        if not found and not best:
             return flags, complete
         masked = mask_identifiers(norm.raw) if self.mask_identifiers else norm.raw
         for h in found:
@@ -101,6 +119,14 @@ class Screener:
                 Flag(
                     kind=h.kind, detail=h.detail, start=s, end=e, evidence=masked[s:e],
                     rule=h.rule, score=h.score, context=h.context,
+                )
+            )
+        for kind, detail, ns, ne, p in best.values():
+            s, e = norm.raw_span(ns, ne)
+            flags.append(
+                Flag(
+                    kind=kind, detail=detail, start=s, end=e, evidence=masked[s:e],
+                    rule=f"learned:{kind}", score=round(min(max(p, 0.0), 1.0), 3),
                 )
             )
         flags.sort(key=lambda f: (f.start, f.end, f.kind))
@@ -172,9 +198,13 @@ class Screener:
         live = [i for i, n in enumerate(norms) if any(ch.isalnum() for ch in n.text)]
         info = self.model_info
         probs: dict[int, dict[str, float]] = {}
+        learned: dict[int, Prediction] = {}
         X = None
         if live:
             X = self.bundle.transform([norms[i].text for i in live])
+            if self.bundle.flagger is not None:
+                for row, pred in zip(live, self.bundle.flagger.predict([norms[i].text for i in live]), strict=True):
+                    learned[row] = pred
             P = self.bundle.predict_proba(X)
             classes = self.bundle.classes
             for row, i in enumerate(live):
@@ -191,7 +221,7 @@ class Screener:
                 reason = "rule R0: no words (empty, punctuation or emoji only) ⇒ other"
                 out.append(Screening(label=Label.OTHER, scores=scores, flags=[], reasons=[reason], model=info))
                 continue
-            flags, complete = self._flags(norm, lender)
+            flags, complete = self._flags(norm, lender, learned.get(i))
             label, rule_reasons = decide(probs[i], flags)
             best = model_label(probs[i]).value
             cues = self.bundle.top_features(X[row_of[i]], best) if X is not None else []
