@@ -88,16 +88,17 @@ _UI = {
 _CSS = """
 :root{color-scheme:light}
 *{box-sizing:border-box}
-body{margin:0;padding:12px;background:#f4f4f2;color:#1a1a1a;
+html{font-size:18px;-webkit-text-size-adjust:100%;text-size-adjust:100%}
+body{margin:0;padding:10px;background:#f4f4f2;color:#1a1a1a;
  font-family:system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
- font-size:18px;line-height:1.6;-webkit-text-size-adjust:100%}
+ font-size:1rem;line-height:1.6}
 main{max-width:46rem;margin:0 auto}
 h1{font-size:1.35rem;margin:.2em 0 .6em}
 h2{font-size:1.15rem;margin:1.2em 0 .5em}
 .card{background:#fff;border-radius:10px;padding:12px 14px;margin:0 0 12px;border-left:6px solid #999;
  box-shadow:0 1px 2px rgba(0,0,0,.08)}
-.meta{display:grid;grid-template-columns:minmax(7em,auto) 1fr;gap:4px 12px;margin:0}
-.meta dt{color:#555}.meta dd{margin:0;overflow-wrap:anywhere}
+.meta{display:grid;grid-template-columns:auto 1fr;gap:4px 10px;margin:0}
+.meta dt{color:#555;font-size:.85rem;white-space:nowrap;padding-top:.15em}.meta dd{margin:0;overflow-wrap:anywhere}
 .hash{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem;word-break:break-all}
 .badge{display:inline-block;padding:1px 10px;border-radius:999px;color:#fff;font-weight:600;font-size:.95rem}
 .l-possible_scam{border-left-color:#b00020}.b-possible_scam{background:#b00020}
@@ -108,13 +109,15 @@ h2{font-size:1.15rem;margin:1.2em 0 .5em}
 .msg header{display:flex;flex-wrap:wrap;gap:4px 10px;align-items:baseline;font-size:.9rem;color:#444}
 .msg .who{font-weight:600;color:#1a1a1a}
 .msg.me{background:#f0f7ec}
-.text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.4em 0;font-size:1.05rem}
+.text{white-space:pre-wrap;overflow-wrap:anywhere;margin:.4em 0;font-size:1.05rem;line-height:1.7}
 mark{background:#ffe08a;padding:0 1px;border-radius:3px}
 mark.k-unofficial_transfer,mark.k-advance_fee,mark.k-personal_data_request{background:#ffc2c2}
 mark.k-threat,mark.k-impersonation{background:#ffd9a8}
 mark.k-off_platform,mark.k-borrow_to_repay{background:#fff0a0}
 .kind{font-size:.7rem;color:#7a2e00;vertical-align:super;margin-left:1px}
-ul{margin:.3em 0;padding-left:1.3em}
+ul{margin:.3em 0;padding-left:1.2em}
+code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;overflow-wrap:anywhere;word-break:break-all}
+#advice h2{margin-top:.2em}
 li{margin:.2em 0}
 .small{font-size:.85rem;color:#555}
 details summary{cursor:pointer;color:#1f5f99}
