@@ -233,3 +233,20 @@ def test_html_text_round_trips(chat):
         para = re.sub(r'<span class="kind">[^<]*</span>', "", para)
         para = re.sub(r"<[^>]+>", "", para)
         assert htmllib.unescape(para) == m.text
+
+
+def test_cli_hashes_exact_bytes_with_bom(tmp_path, capsys, fixture_bytes):
+    data = b"\xef\xbb\xbf" + fixture_bytes.replace(b"\n", b"\r\n")
+    p = tmp_path / "bom.txt"
+    p.write_bytes(data)
+    assert main(["report", str(p), "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["report"]["sha256"] == hashlib.sha256(data).hexdigest()
+    assert doc["chat"]["messages"][0]["speaker"] == "周经理"
+
+
+def test_empty_chat(screener):
+    c = wxscreen.screen_chat("", screener=screener)
+    for fmt in ("md", "json", "html"):
+        out = render(c, fmt, source="")
+        assert hashlib.sha256(b"").hexdigest() in out

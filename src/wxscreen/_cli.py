@@ -115,8 +115,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from . import load_screener, render_report, screen_chat
 
     raw = _read_source(args.file)
-    # The SHA-256 in the report is of these exact bytes; undecodable bytes become U+FFFD for screening.
-    text = raw.decode("utf-8", errors="replace")
+    # The SHA-256 in the report is of these exact bytes (a BOM included); for screening a leading
+    # BOM is dropped and undecodable bytes become U+FFFD.
+    text = raw.decode("utf-8-sig", errors="replace")
     now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
     screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
     res = screen_chat(text, me=args.me, now=now, screener=screener)
