@@ -26,6 +26,7 @@ EXPECTED = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "render_report",
     "screen_chat",
 ]
 

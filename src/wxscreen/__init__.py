@@ -29,6 +29,7 @@ from ._errors import (
 from ._mask import mask_identifiers
 from ._models import ChatMessage, ChatScreening, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
+from ._report import render_report
 from ._screener import Screener, load_screener
 
 try:
@@ -57,6 +58,7 @@ __all__ = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "render_report",
     "screen_chat",
 ]
 

@@ -227,7 +227,9 @@ def screen_chat(
         Every message with its own Screening; flag offsets in each message's
         Screening are offsets into the whole pasted ``text``. The borrower's own
         messages are ``other`` with no flags (reported speech is not a request).
-        The verdict is the worst label of the other speakers' messages.
+        The verdict is the worst label of the other speakers' messages; the
+        chat's ``advice`` is what the verdict and every flag of the other
+        speakers' messages call for, in the screener's ``advice_lang``.
 
     Raises
     ------
@@ -251,9 +253,11 @@ def screen_chat(
             return sum(vals) / len(vals)
 
         borrower = min(names, key=debt_score)
+    from ._advice import advice_text, chat_advice_ids
     from ._mask import mask_identifiers
 
     mask = getattr(scr, "mask_identifiers", True)
+    lang = getattr(scr, "advice_lang", "zh")
     messages: list[ChatMessage] = []
     for (sp, when, a, b), res in zip(parsed, results, strict=True):
         is_me = borrower is not None and sp == borrower
@@ -264,6 +268,7 @@ def screen_chat(
                     "label": Label.OTHER,
                     "flags": [],
                     "reasons": [*res.reasons, "the borrower's own message ⇒ other (LABELS.md §1)"],
+                    "advice": [],
                 }
             )
         messages.append(
@@ -291,6 +296,12 @@ def screen_chat(
         if not m.is_borrower and m.screening.label.rank < worst:
             worst = m.screening.label.rank
             sequence.append((i, m.screening.label))
+    ids = chat_advice_ids(verdict, messages)  # src/wxscreen/_advice.py
     return ChatScreening(
-        messages=messages, borrower=borrower, label=verdict, first_risky=first_risky, escalation=sequence
+        messages=messages,
+        borrower=borrower,
+        label=verdict,
+        first_risky=first_risky,
+        escalation=sequence,
+        advice=advice_text(ids, lang),
     )

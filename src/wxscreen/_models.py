@@ -130,6 +130,10 @@ class Screening(BaseModel):
         The model and library versions.
     flags_complete : bool
         False when a detector pattern timed out and the flag check is partial.
+    advice : list of str
+        Short, concrete steps for the reader derived from the label and flags
+        (``src/wxscreen/_advice.py``; Chinese by default, English with the
+        Screener's ``advice_lang="en"``). Empty for ``other`` without flags.
     """
 
     model_config = _FROZEN
@@ -140,6 +144,7 @@ class Screening(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     model: ModelInfo
     flags_complete: bool = True
+    advice: list[str] = Field(default_factory=list)
 
     @field_validator("scores")
     @classmethod
@@ -206,6 +211,10 @@ class ChatScreening(BaseModel):
         Index of the first ``suspicious`` or ``possible_scam`` message.
     escalation : list of (int, Label)
         Each message index at which the conversation's worst label so far rose.
+    advice : list of str
+        What the verdict and every flag of the other speakers' messages call
+        for, most urgent first, each item once (empty when the verdict is
+        ``other`` and nothing was flagged).
     """
 
     model_config = _FROZEN
@@ -215,3 +224,4 @@ class ChatScreening(BaseModel):
     label: Label
     first_risky: int | None
     escalation: list[tuple[int, Label]]
+    advice: list[str] = Field(default_factory=list)

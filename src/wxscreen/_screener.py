@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
 from ._flagmodel import Prediction
 from ._errors import InvalidInputError
@@ -40,6 +41,13 @@ class Screener:
     mask_identifiers : bool, default=True
         Mask phone, card and ID numbers and account handles in ``evidence`` and
         ``reasons``. Turn off only for local forensic use.
+    advice_lang : {"zh", "en"}, default="zh"
+        Language of ``Screening.advice``.
+
+    Raises
+    ------
+    ValueError
+        If ``advice_lang`` is not ``"zh"`` or ``"en"``.
 
     Examples
     --------
@@ -48,18 +56,36 @@ class Screener:
     'possible_scam'
     """
 
-    def __init__(self, bundle: Any, *, detectors: Sequence[Any] | None = None, mask_identifiers: bool = True) -> None:
+    def __init__(
+        self,
+        bundle: Any,
+        *,
+        detectors: Sequence[Any] | None = None,
+        mask_identifiers: bool = True,
+        advice_lang: str = "zh",
+    ) -> None:
         self.bundle = bundle
         self.detectors = detectors
         self.mask_identifiers = mask_identifiers
+        self.advice_lang = check_lang(advice_lang)
         self._lock = threading.Lock()
         self._dets: tuple[Any, ...] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"bundle": self.bundle, "detectors": self.detectors, "mask_identifiers": self.mask_identifiers}
+        return {
+            "bundle": self.bundle,
+            "detectors": self.detectors,
+            "mask_identifiers": self.mask_identifiers,
+            "advice_lang": self.advice_lang,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["bundle"], detectors=state["detectors"], mask_identifiers=state["mask_identifiers"])  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            state["bundle"],
+            detectors=state["detectors"],
+            mask_identifiers=state["mask_identifiers"],
+            advice_lang=state.get("advice_lang", "zh"),
+        )
 
     @property
     def model_info(self) -> ModelInfo:
@@ -232,13 +258,21 @@ class Screener:
                 reasons = [mask_identifiers(r) for r in reasons]
             out.append(
                 Screening(
-                    label=label, scores=probs[i], flags=flags, reasons=reasons, model=info, flags_complete=complete
+                    label=label,
+                    scores=probs[i],
+                    flags=flags,
+                    reasons=reasons,
+                    model=info,
+                    flags_complete=complete,
+                    advice=advice_for(label, flags, self.advice_lang),
                 )
             )
         return out
 
 
-def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifiers: bool = True) -> Screener:
+def load_screener(
+    path: str | os.PathLike[str] | None = None, *, mask_identifiers: bool = True, advice_lang: str = "zh"
+) -> Screener:
     """Load a model bundle and return a ready :class:`Screener`.
 
     Parameters
@@ -248,6 +282,8 @@ def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifier
         model shipped inside the package.
     mask_identifiers : bool, default=True
         See :class:`Screener`.
+    advice_lang : {"zh", "en"}, default="zh"
+        Language of ``Screening.advice`` (see :class:`Screener`).
 
     Returns
     -------
@@ -259,6 +295,8 @@ def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifier
         If the bundle is missing, unreadable or holds untrusted types.
     ModelVersionError
         If it was built with an incompatible scikit-learn.
+    ValueError
+        If ``advice_lang`` is not ``"zh"`` or ``"en"``.
     """
     from importlib import resources
 
@@ -269,4 +307,4 @@ def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifier
             bundle = load_bundle(p)
     else:
         bundle = load_bundle(path)
-    return Screener(bundle, mask_identifiers=mask_identifiers)
+    return Screener(bundle, mask_identifiers=mask_identifiers, advice_lang=advice_lang)
