@@ -10,6 +10,7 @@ EXPECTED = [
     "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",
+    "Entity",
     "Flag",
     "InvalidInputError",
     "Label",

@@ -27,7 +27,7 @@ from ._errors import (
     WxScreenError,
 )
 from ._mask import mask_identifiers
-from ._models import ChatMessage, ChatScreening, Flag, Label, ModelInfo, Screening
+from ._models import ChatMessage, ChatScreening, Entity, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 from ._report import render_report
 from ._screener import Screener, load_screener
@@ -42,6 +42,7 @@ __all__ = [
     "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",
+    "Entity",
     "Flag",
     "InvalidInputError",
     "Label",

@@ -200,7 +200,8 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[tuple[str |
 
 def _shift(s: Screening, offset: int) -> Screening:
     flags = [f.model_copy(update={"start": f.start + offset, "end": f.end + offset}) for f in s.flags]
-    return s.model_copy(update={"flags": flags})
+    entities = [e.model_copy(update={"start": e.start + offset, "end": e.end + offset}) for e in s.entities]
+    return s.model_copy(update={"flags": flags, "entities": entities})
 
 
 def screen_chat(
@@ -224,8 +225,8 @@ def screen_chat(
     Returns
     -------
     ChatScreening
-        Every message with its own Screening; flag offsets in each message's
-        Screening are offsets into the whole pasted ``text``. The borrower's own
+        Every message with its own Screening; flag and entity offsets in each
+        message's Screening are offsets into the whole pasted ``text``. The borrower's own
         messages are ``other`` with no flags (reported speech is not a request).
         The verdict is the worst label of the other speakers' messages; the
         chat's ``advice`` is what the verdict and every flag of the other
@@ -241,7 +242,7 @@ def screen_chat(
     parsed = parse_chat(text, now=now)
     scr = screener if screener is not None else default_screener()
     bodies = [text[a:b] for _, _, a, b in parsed]
-    results: list[Screening] = scr.classify_many(bodies) if bodies else []  # type: ignore[attr-defined]
+    results: list[Screening] = scr.classify_many(bodies, now=now) if bodies else []  # type: ignore[attr-defined]
     speakers = [sp for sp, _, _, _ in parsed]
     names = sorted({sp for sp in speakers if sp})
     borrower = me
@@ -261,6 +262,9 @@ def screen_chat(
     messages: list[ChatMessage] = []
     for (sp, when, a, b), res in zip(parsed, results, strict=True):
         is_me = borrower is not None and sp == borrower
+        if when is not None and when != now and hasattr(scr, "_entities"):
+            # relative deadlines (今天, 3天内) count from when the message was sent
+            res = res.model_copy(update={"entities": scr._entities(text[a:b], when)})
         scr_res = _shift(res, a)
         if is_me:
             scr_res = scr_res.model_copy(

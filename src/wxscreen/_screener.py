@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from collections.abc import Iterable, Sequence
@@ -9,10 +10,11 @@ from typing import Any
 
 from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
-from ._flagmodel import Prediction
+from ._entities import extract_entities
 from ._errors import InvalidInputError
+from ._flagmodel import Prediction
 from ._mask import mask_identifiers
-from ._models import Flag, Label, ModelInfo, Screening
+from ._models import Entity, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 
 __all__ = ["Screener", "load_screener"]
@@ -39,8 +41,9 @@ class Screener:
     detectors : sequence of PatternDetector, optional
         Detectors to run; default: :func:`wxscreen.detectors.default_detectors`.
     mask_identifiers : bool, default=True
-        Mask phone, card and ID numbers and account handles in ``evidence`` and
-        ``reasons``. Turn off only for local forensic use.
+        Mask phone, card and ID numbers and account handles in ``evidence``,
+        ``reasons`` and entity ``text``/``value``. Turn off only for local
+        forensic use.
     advice_lang : {"zh", "en"}, default="zh"
         Language of ``Screening.advice``.
 
@@ -158,7 +161,11 @@ class Screener:
         flags.sort(key=lambda f: (f.start, f.end, f.kind))
         return flags, complete
 
-    def classify(self, text: str, *, lender: str | None = None) -> Screening:
+    def _entities(self, raw: str, now: dt.datetime | None) -> list[Entity]:
+        found = extract_entities(raw, now=now, mask=self.mask_identifiers)
+        return [Entity(**e) for e in found]
+
+    def classify(self, text: str, *, lender: str | None = None, now: dt.datetime | None = None) -> Screening:
         """Screen one message.
 
         Parameters
@@ -169,6 +176,11 @@ class Screener:
             The lender the reader really borrowed from, if known (e.g.
             ``"星河消费金融有限公司"``). A payee account in that name is not an
             unofficial transfer; a different company is.
+        now : datetime or None, default=None
+            The time the message was received, used to resolve relative
+            deadlines (今天, 3天内, 周五前) into ``Entity.value``; without it only
+            deadlines with an explicit year get a datetime. Use the same
+            timezone awareness you want back.
 
         Returns
         -------
@@ -177,11 +189,13 @@ class Screener:
         Raises
         ------
         TypeError
-            If ``text`` is not a ``str``.
+            If ``text`` is not a ``str`` or ``now`` is not a ``datetime``.
         """
-        return self.classify_many([_check_text(text)], lender=lender)[0]
+        return self.classify_many([_check_text(text)], lender=lender, now=now)[0]
 
-    def classify_many(self, texts: Iterable[str], *, lender: str | None = None) -> list[Screening]:
+    def classify_many(
+        self, texts: Iterable[str], *, lender: str | None = None, now: dt.datetime | None = None
+    ) -> list[Screening]:
         """Screen a batch of messages with one feature transform and one predict.
 
         Parameters
@@ -189,6 +203,8 @@ class Screener:
         texts : iterable of str
             Messages; any iterable (lists, tuples, generators) of ``str``.
         lender : str or None, default=None
+            See :meth:`classify`; applies to every message of the batch.
+        now : datetime or None, default=None
             See :meth:`classify`; applies to every message of the batch.
 
         Returns
@@ -201,7 +217,13 @@ class Screener:
         InvalidInputError
             If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``.
         TypeError
-            If ``texts`` is not iterable or an element is not a ``str``.
+            If ``texts`` is not iterable, an element is not a ``str`` or ``now``
+            is not a ``datetime``.
+
+        Notes
+        -----
+        Entities are extracted per message (regular expressions, linear in the
+        text length); the model still runs once per batch.
         """
         if isinstance(texts, (str, bytes, bytearray)):
             raise InvalidInputError(
@@ -216,6 +238,8 @@ class Screener:
             raise TypeError(f"classify_many() expects an iterable of str, got {type(texts).__name__}") from exc
         if lender is not None and not isinstance(lender, str):
             raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
+        if now is not None and not isinstance(now, dt.datetime):
+            raise TypeError(f"now must be a datetime or None, got {type(now).__name__}")
         if not items:
             return []
         norms = [normalize(t) for t in items]
@@ -245,7 +269,12 @@ class Screener:
             if i not in probs:
                 scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
                 reason = "rule R0: no words (empty, punctuation or emoji only) ⇒ other"
-                out.append(Screening(label=Label.OTHER, scores=scores, flags=[], reasons=[reason], model=info))
+                out.append(
+                    Screening(
+                        label=Label.OTHER, scores=scores, flags=[], reasons=[reason], model=info,
+                        entities=self._entities(norm.raw, now),
+                    )
+                )
                 continue
             flags, complete = self._flags(norm, lender, learned.get(i))
             label, rule_reasons = decide(probs[i], flags)
@@ -265,6 +294,7 @@ class Screener:
                     model=info,
                     flags_complete=complete,
                     advice=advice_for(label, flags, self.advice_lang),
+                    entities=self._entities(norm.raw, now),
                 )
             )
         return out
