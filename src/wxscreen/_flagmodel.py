@@ -194,9 +194,9 @@ class SentenceFlagger:
                 continue
             det = self.detail_clf[kind]
             details = [det] * rows.size if isinstance(det, str) else [str(d) for d in det.predict(X[rows])]
-            for r, d in zip(rows, details, strict=True):
-                s, e = spans[r]
-                out[owner[r]].hits.append((kind, d, s, e, float(p[r])))
+            for r, d in zip(rows.tolist(), details, strict=True):
+                a, b = spans[r]
+                out[owner[r]].hits.append((kind, d, a, b, float(p[r])))
         return out
 
     def support(self, pred: Prediction, kind: str, start: int, end: int) -> float | None:

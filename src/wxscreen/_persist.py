@@ -181,7 +181,6 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         raise ModelLoadError(f"{model_file} could not be loaded: {exc}") from exc
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
-
     from sklearn.linear_model import LogisticRegression
 
     if (

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
@@ -14,7 +14,7 @@ from ._entities import extract_entities
 from ._errors import InvalidInputError
 from ._flagmodel import Prediction
 from ._mask import mask_identifiers
-from ._models import Entity, Flag, Label, ModelInfo, Screening
+from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 
 __all__ = ["Screener", "load_screener"]
@@ -154,7 +154,7 @@ class Screener:
             s, e = norm.raw_span(ns, ne)
             flags.append(
                 Flag(
-                    kind=kind, detail=detail, start=s, end=e, evidence=masked[s:e],
+                    kind=cast(FlagKind, kind), detail=detail, start=s, end=e, evidence=masked[s:e],
                     rule=f"learned:{kind}", score=round(min(max(p, 0.0), 1.0), 3),
                 )
             )
