@@ -146,6 +146,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     root = Path(args.corpus)
     train_files = sorted(root.glob("train*.jsonl")) if root.is_dir() else [root]
+    if root.is_dir() and not args.no_dev:
+        # the development set tunes detector patterns and flagger thresholds
+        # first (written blind for that); the shipped model then learns from it too
+        train_files += sorted(root.glob("dev*.jsonl"))
     test_files = sorted(root.glob("test*.jsonl")) if root.is_dir() else []
     if not train_files:
         sys.stderr.write(f"wxscreen train: no train*.jsonl in {root}\n")
@@ -255,8 +259,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
     r.set_defaults(func=_cmd_report)
 
-    t = sub.add_parser("train", help="train a model from CORPUS_DIR (train*.jsonl; test*.jsonl is evaluated)")
+    t = sub.add_parser(
+        "train", help="train a model from CORPUS_DIR (train*.jsonl and dev*.jsonl; test*.jsonl is evaluated)"
+    )
     t.add_argument("corpus")
+    t.add_argument("--no-dev", action="store_true", help="leave dev*.jsonl out of training")
     t.add_argument("--out", required=True, help="output bundle directory")
     t.add_argument("--seed", type=int, default=0)
     t.set_defaults(func=_cmd_train)

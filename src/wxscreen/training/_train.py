@@ -19,7 +19,7 @@ FLAG_THRESHOLDS: dict[str, float] = {
     "unofficial_transfer": 0.7,
     "threat": 0.7,
     "impersonation": 0.7,
-    "off_platform": 0.9,
+    "off_platform": 1.01,
     "advance_fee": 0.7,
     "borrow_to_repay": 0.7,
 }
@@ -30,8 +30,9 @@ FLAG_GATES: dict[str, float] = {k: 0.05 for k in FLAG_THRESHOLDS}
 # dev_d.jsonl (written blind for this purpose), never on the test split: a
 # gate of 0.05 removed 4 of 20 and 3 of 5 hard-negative alarms there at a cost
 # of at most 3 points of any kind's recall; a threshold of 0.7 added 12 points
-# of personal_data_request recall on dev_c; off_platform sentences are cheap to
-# mimic (links and app names in ads), so its learned flag needs 0.9.
+# of personal_data_request recall on dev_c. The learned off_platform flag is
+# off (threshold above 1): on dev_c it traded 10 points of precision for 11 of
+# recall, and links and app names in ordinary marketing set it off.
 
 
 def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | None = None) -> Bundle:
