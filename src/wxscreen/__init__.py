@@ -27,7 +27,7 @@ from ._errors import (
     WxScreenError,
 )
 from ._mask import mask_identifiers
-from ._models import ChatMessage, ChatScreening, Flag, Label, ModelInfo, Screening
+from ._models import ChatMessage, ChatQuote, ChatScreening, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 from ._screener import Screener, load_screener
 
@@ -38,6 +38,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "ChatMessage",
+    "ChatQuote",
     "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",
