@@ -416,6 +416,18 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             and kind != frame.header_kind
         )
 
+    def opens_message(j: int) -> bool:
+        """Whether the next non-blank line from ``lines[j]`` starts a new message or is chat furniture."""
+        while j < len(lines) and not lines[j].s:
+            j += 1
+        if j >= len(lines):
+            return True
+        t = lines[j].s
+        if _SYSTEM.search(t) or _SEPARATOR.match(t) or _RECORD.match(t) or _ts_header(t):
+            return True
+        m = _HEADER_COLON.match(t) or _INLINE_COLON.match(t)
+        return bool(m and _is_name(m.group("name")) and m.group("name").strip() in known | stack[-1].names)
+
     in_quote = 0
     i = 0
     while i < len(lines):
@@ -489,7 +501,9 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
                 _Frame(depth=fr.depth + 1, carrier=carrier, indent=ln.indent, carrier_time=carrier_time, names=names)
             )
             continue
-        if structured_ok and _SEPARATOR.match(s):
+        if structured_ok and _SEPARATOR.match(s) and not (cur and fr.header_kind and not opens_message(i)):
+            # (A time alone on a line inside a message of a paste laid out with
+            # speaker headers, and not followed by one, is message text: "最晚今天\n18:00\n之前…".)
             flush()
             structured = True
             # A bare clock separator is today's (WeChat dates older ones).
@@ -627,7 +641,7 @@ def _infer_borrower(
 ) -> str | None:
     """The speaker who is not the sender of collection messages (DOMAIN.md §6.3 hints first)."""
     top = [(p, r) for p, r in zip(parsed, results, strict=True) if p.depth == 0 and p.speaker and not p.is_record]
-    names = list(dict.fromkeys(p.speaker for p, _ in top if p.speaker))
+    names = list(dict.fromkeys(p.speaker for p in parsed if p.depth == 0 and p.speaker))
     for n in names:
         if n in _BORROWER_NAMES:
             return n
@@ -653,7 +667,7 @@ def _infer_borrower(
             if p.speaker == name and not p.is_record and (depth is None or p.depth == depth)
             and (record is None or p.record == record)
         ]
-        return sum(vals) / len(vals) if vals else 1.0
+        return sum(vals) / len(vals) if vals else 0.5
 
     # Someone who forwards their own chat with a lender or collector is the
     # borrower asking for advice: a top-level candidate who, inside a record,
