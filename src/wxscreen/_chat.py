@@ -274,6 +274,11 @@ def _ts_header(s: str) -> tuple[str, str] | None:
     return name, m.group("ts")
 
 
+def _colon_name(s: str) -> tuple[str, str] | None:
+    m = _HEADER_COLON.match(s)
+    return (m.group("name").strip(), "") if m and _is_name(m.group("name")) else None
+
+
 def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessage]:
     """Split a pasted chat into messages (the layouts of this module's docstring).
 
@@ -359,6 +364,12 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         nonlocal cur
         body = [ln for ln in cur]
         cur = []
+        inline_start = cur_meta.get("inline_start")
+        if isinstance(inline_start, int) and body and body[0] is cur_meta.get("inline_line"):
+            # An inline "名字：话" line: the message starts after the name.
+            first = body[0]
+            rest = text[inline_start : first.b]
+            body[0] = _Line(inline_start, first.b, rest, rest.strip(), 0)
         while body and not body[0].s:
             body.pop(0)
         while body and not body[-1].s:
@@ -370,8 +381,12 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             body, quote = _split_quote(body, text)
         a = body[0].a + (len(body[0].body) - len(body[0].body.lstrip()))
         b = body[-1].b - (len(body[-1].body) - len(body[-1].body.rstrip()))
-        if isinstance(cur_meta.get("inline_start"), int) and body[0] is cur_meta.get("inline_line"):
-            a = int(cur_meta["inline_start"])  # type: ignore[call-overload]
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a >= b:
+            return
         msgs.append(
             ParsedMessage(
                 speaker=cur_meta.get("speaker"),  # type: ignore[arg-type]
@@ -640,7 +655,6 @@ def _infer_borrower(
     text: str, parsed: list[ParsedMessage], results: list[Screening]
 ) -> str | None:
     """The speaker who is not the sender of collection messages (DOMAIN.md §6.3 hints first)."""
-    top = [(p, r) for p, r in zip(parsed, results, strict=True) if p.depth == 0 and p.speaker and not p.is_record]
     names = list(dict.fromkeys(p.speaker for p in parsed if p.depth == 0 and p.speaker))
     for n in names:
         if n in _BORROWER_NAMES:
@@ -653,9 +667,15 @@ def _infer_borrower(
             not_me.add(m.group("name").strip())
         elif (m := _RECALL.match(ln.s)) and m.group("name") not in {"你", "对方"}:
             not_me.add(m.group("name").strip())
-    for p, _ in top:
-        if regex.search(r"我通过了你的朋友验证请求|添加我的企业微信", text[p.start : p.end]) and p.speaker:
-            not_me.add(p.speaker)
+    prev = ""
+    for ln in _lines(text):
+        if not ln.s:
+            continue
+        if regex.search(r"我通过了你的朋友验证请求", ln.s):
+            # sent as the other party's first message, under their header (DOMAIN.md §6.3)
+            if (h := _ts_header(prev)) or (h := _colon_name(prev)):
+                not_me.add(h[0])
+        prev = ln.s
     candidates = [n for n in names if n not in not_me] or names
     if len(candidates) == 1:
         return candidates[0]

@@ -244,7 +244,8 @@ class ChatScreening(BaseModel):
     borrower : str or None
         The speaker taken as the borrower (given or inferred).
     label : Label
-        The worst label among the other speakers' messages.
+        The worst label among the messages not written by the borrower,
+        messages inside forwarded records included.
     first_risky : int or None
         Index of the first ``suspicious`` or ``possible_scam`` message.
     escalation : list of (int, Label)
