@@ -298,3 +298,21 @@ def test_cli_chat_table_shows_depth_and_quotes(capsys):
     out = capsys.readouterr().out
     assert "↳ 债务规划师阿杰" in out and "borrower: 林晓 (given)" in out
     assert "5 inside forwarded records" in out
+
+
+def test_a_line_ending_in_de_liaotian_jilu_is_not_always_a_record():
+    chat = "小王 2024/5/3 10:00\n这是他发给我的聊天记录\n你看看\n张三 2024/5/3 10:01\n好\n"
+    msgs = parse_chat(chat)
+    assert [chat[p.start : p.end] for p in msgs] == ["这是他发给我的聊天记录\n你看看", "好"]
+    assert all(p.depth == 0 for p in msgs)
+
+
+def test_one_message_mentioning_a_chat_record_stays_one_message():
+    text = "这是他发给我的聊天记录\n请转到以下账户：\n6222 **** **** 1234"
+    assert len(parse_chat(text)) == 1
+
+
+def test_title_names_in_quotes_are_speakers_inside_the_record():
+    chat = "阿林：[聊天记录]\n阿林和“某某理赔中心”的聊天记录\n  某某理赔中心：请转到监管账户\n阿林：这是真的吗\n"
+    msgs = parse_chat(chat)
+    assert [(p.speaker, p.depth) for p in msgs] == [("阿林", 0), ("某某理赔中心", 1), ("阿林", 0)]

@@ -160,6 +160,19 @@ class _Line:
 
 
 @dataclass
+class _Pending:
+    """Where the message being collected belongs, set when it starts."""
+
+    speaker: str | None = None
+    time: dt.datetime | None = None
+    depth: int = 0
+    record: int | None = None
+    is_record: bool = False
+    inline_start: int | None = None  # offset after "名字：" on an inline line
+    inline_line: _Line | None = None
+
+
+@dataclass
 class _Frame:
     depth: int
     carrier: int | None
@@ -185,6 +198,10 @@ def _indent(body: str) -> int:
         else:
             break
     return n
+
+
+def _unquote(name: str) -> str:
+    return name.strip().strip("“”\"'「」‘’").strip()
 
 
 def _lead(ln: _Line) -> int:
@@ -323,11 +340,14 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             if m := _ADDED.match(s):
                 known.add(m.group("name").strip())
             continue
-        if m := _TITLE.match(s):
-            has_frame = True
+        if (m := _TITLE.match(s)) and not regex.search(r"[\s，。！？,.!?]", m.group("t")):
             if tm := _TITLE_NAMES.match(m.group("t")):
-                known.update({tm.group("a").strip(), tm.group("b").strip()})
-            continue
+                has_frame = True
+                known.update({_unquote(tm.group("a")), _unquote(tm.group("b"))})
+                continue
+            if m.group("t") == "群聊":
+                has_frame = True
+                continue
         if _QUOTE_OPEN.match(s) or _QUOTE_LINE.match(s):
             continue
         if h := _ts_header(s):
@@ -351,25 +371,22 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     msgs: list[ParsedMessage] = []
     stack = [_Frame(depth=0, carrier=None, indent=-1, carrier_time=None, indented=False)]
     cur: list[_Line] = []
-    cur_meta: dict[str, object] = {}
+    meta = _Pending()
     structured = False
 
     def start_msg(frame: _Frame, is_record: bool = False) -> None:
-        cur_meta.clear()
-        cur_meta.update(
-            speaker=frame.speaker, time=frame.when, depth=frame.depth, record=frame.carrier, is_record=is_record
-        )
+        nonlocal meta
+        meta = _Pending(frame.speaker, frame.when, frame.depth, frame.carrier, is_record)
 
     def flush() -> None:
         nonlocal cur
         body = [ln for ln in cur]
         cur = []
-        inline_start = cur_meta.get("inline_start")
-        if isinstance(inline_start, int) and body and body[0] is cur_meta.get("inline_line"):
+        if meta.inline_start is not None and body and body[0] is meta.inline_line:
             # An inline "名字：话" line: the message starts after the name.
             first = body[0]
-            rest = text[inline_start : first.b]
-            body[0] = _Line(inline_start, first.b, rest, rest.strip(), 0)
+            rest = text[meta.inline_start : first.b]
+            body[0] = _Line(meta.inline_start, first.b, rest, rest.strip(), 0)
         while body and not body[0].s:
             body.pop(0)
         while body and not body[-1].s:
@@ -377,7 +394,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         if not body:
             return
         quote: tuple[str | None, int, int] | None = None
-        if not cur_meta.get("is_record"):
+        if not meta.is_record:
             body, quote = _split_quote(body, text)
         a = body[0].a + (len(body[0].body) - len(body[0].body.lstrip()))
         b = body[-1].b - (len(body[-1].body) - len(body[-1].body.rstrip()))
@@ -388,16 +405,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         if a >= b:
             return
         msgs.append(
-            ParsedMessage(
-                speaker=cur_meta.get("speaker"),  # type: ignore[arg-type]
-                time=cur_meta.get("time"),  # type: ignore[arg-type]
-                start=a,
-                end=b,
-                depth=int(cur_meta.get("depth", 0)),  # type: ignore[call-overload]
-                record=cur_meta.get("record"),  # type: ignore[arg-type]
-                quote=quote,
-                is_record=bool(cur_meta.get("is_record")),
-            )
+            ParsedMessage(meta.speaker, meta.time, a, b, meta.depth, meta.record, quote, meta.is_record)
         )
 
     def header_time(ts: str, frame: _Frame) -> dt.datetime | None:
@@ -486,7 +494,21 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             inline_rec and _RECORD.match(inline_rec.group("body").strip()) and _is_name(inline_rec.group("name"))
         )
         title = _TITLE.match(s)
-        if is_rec or (title and structured_ok):
+        if title and not is_rec:
+            # A title line alone opens a record only when it reads like one
+            # ("A和B的聊天记录", "群聊的聊天记录") and a message or an indented
+            # line follows; "这是他发给我的聊天记录" is message text.
+            t = title.group("t")
+            nxt = next((x for x in lines[i:] if x.s), None)
+            title_ok = (
+                structured_ok
+                and (bool(_TITLE_NAMES.match(t)) or t == "群聊")
+                and not regex.search(r"[\s，。！？,.!?]", t)
+                and nxt is not None
+                and (nxt.indent > ln.indent or opens_message(i))
+            )
+            title = title if title_ok else None
+        if is_rec or title:
             flush()
             structured = True
             if inline_rec and not _RECORD.match(s):
@@ -494,8 +516,8 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             start_msg(fr, is_record=True)
             cur.append(ln)
             if inline_rec and not _RECORD.match(s):
-                cur_meta["inline_start"] = ln.a + _lead(ln) + inline_rec.start("body")
-                cur_meta["inline_line"] = ln
+                meta.inline_start = ln.a + _lead(ln) + inline_rec.start("body")
+                meta.inline_line = ln
             names: set[str] = set()
             if is_rec:
                 j = i
@@ -506,7 +528,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
                     i = j + 1
                     title = tt
             if title and (tm := _TITLE_NAMES.match(title.group("t"))):
-                names = {tm.group("a").strip(), tm.group("b").strip()}
+                names = {_unquote(tm.group("a")), _unquote(tm.group("b"))}
             carrier = len(msgs)
             carrier_time = fr.when
             flush()
@@ -556,8 +578,8 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
                 fr.header_kind = fr.header_kind or "inline"
                 start_msg(fr)
                 cur.append(ln)
-                cur_meta["inline_start"] = ln.a + _lead(ln) + m.start("body")
-                cur_meta["inline_line"] = ln
+                meta.inline_start = ln.a + _lead(ln) + m.start("body")
+                meta.inline_line = ln
                 continue
         if not cur:
             start_msg(fr)
