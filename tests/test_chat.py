@@ -316,3 +316,23 @@ def test_title_names_in_quotes_are_speakers_inside_the_record():
     chat = "阿林：[聊天记录]\n阿林和“某某理赔中心”的聊天记录\n  某某理赔中心：请转到监管账户\n阿林：这是真的吗\n"
     msgs = parse_chat(chat)
     assert [(p.speaker, p.depth) for p in msgs] == [("阿林", 0), ("某某理赔中心", 1), ("阿林", 0)]
+
+
+def test_every_span_field_of_a_message_screening_moves_to_block_offsets():
+    from wxscreen import Flag, ModelInfo, Screening
+    from wxscreen._chat import _to_block
+
+    scores = {lab.value: (1.0 if lab is Label.OTHER else 0.0) for lab in Label}
+    flag = Flag(kind="threat", detail="violence", start=2, end=4, evidence="xx", rule="r", score=0.9)
+    res = Screening(label=Label.OTHER, scores=scores, flags=[flag], model=ModelInfo(
+        wxscreen_version="0", model_id="m", trained_on="t"))
+    moved = _to_block(res, 10, "abCDef")
+    assert (moved.flags[0].start, moved.flags[0].end, moved.flags[0].evidence) == (12, 14, "CD")
+
+
+def test_transfer_card_amount_stays_visible_to_the_screener():
+    from wxscreen._chat import _screen_view
+
+    view = _screen_view("[转账]请你确认收款\n¥2,000.00\n[图片]")
+    assert view.split() == ["¥2,000.00"]
+    assert len(view) == len("[转账]请你确认收款\n¥2,000.00\n[图片]")

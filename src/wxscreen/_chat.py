@@ -18,8 +18,9 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
 * multi-line messages, blank lines inside a message, and placeholders
   ([图片], [语音], [链接], [转账] ¥500.00, [转账]已收款, [红包], [文件], [表情],
   emoji codes such as [抱拳], call records), kept in the message text but
-  blanked out before the message is screened, so a placeholder never makes a
-  message risky by itself;
+  blanked out before the message is screened (a transfer card's amount,
+  ``¥500.00``, stays visible), so a placeholder never makes a message risky by
+  itself;
 * merged forwarded records: a ``[聊天记录]`` line (optionally followed by a
   title line ``XX和YY的聊天记录``) or a title line alone opens a record whose
   messages are one level deeper (``depth`` + 1; records nest). An indented
@@ -112,6 +113,7 @@ _CARD_LINE = regex.compile(
     r"已退还|转账给你|转账给\S{1,12}|你已收款|恭喜发财，?大吉大利！?)?\s*(?:[¥￥]\s*\d[\d,]*(?:\.\d{1,2})?)?$"
     r"|^(?:语音通话|视频通话)?\s*(?:通话时长\s*\d{1,2}:\d{2}(?::\d{2})?|已取消|对方已取消|对方已拒绝|已拒绝|对方无应答|未接听)$"
 )
+_CARD_AMOUNT = regex.compile(r"[¥￥]\s*\d[\d,]*(?:\.\d{1,2})?")
 _WEEKDAYS = "一二三四五六日"
 _BORROWER_NAMES = frozenset({"我", "我自己", "本人", "me", "Me", "ME"})
 
@@ -664,13 +666,44 @@ def _screen_view(text: str) -> str:
     for line in text.splitlines(keepends=True):
         s = line.strip()
         if s and _CARD_LINE.match(s):
-            blank(pos, pos + len(line))
+            # The card's words go; its amount (¥500.00) stays visible, it is a fact.
+            amount = _CARD_AMOUNT.search(line)
+            if amount:
+                blank(pos, pos + amount.start())
+                blank(pos + amount.end(), pos + len(line))
+            else:
+                blank(pos, pos + len(line))
         pos += len(line)
     for m in _PLACEHOLDER.finditer(text):
         blank(m.start(), m.end())
     for m in _INNER_QUOTE.finditer(text):
         blank(m.start(), m.end())
     return "".join(out)
+
+
+def _to_block(res: Screening, offset: int, shown: str) -> Screening:
+    """Move every span of a message's Screening from message to block offsets.
+
+    Flags get ``offset`` added and their evidence re-read from the message as
+    shown (so a blanked placeholder never leaks into evidence). Any other list
+    field of span-carrying items (``start``/``end``, e.g. entities) is shifted
+    the same way, so every offset in a chat's output indexes the pasted block.
+    """
+    update: dict[str, object] = {}
+    for name in type(res).model_fields:
+        items = getattr(res, name)
+        if not isinstance(items, list) or not items:
+            continue
+        if not all(hasattr(x, "start") and hasattr(x, "end") and hasattr(x, "model_copy") for x in items):
+            continue
+        moved = []
+        for x in items:
+            change: dict[str, object] = {"start": x.start + offset, "end": x.end + offset}
+            if name == "flags":
+                change["evidence"] = shown[x.start : x.end]
+            moved.append(x.model_copy(update=change))
+        update[name] = moved
+    return res.model_copy(update=update) if update else res
 
 
 def _infer_borrower(
@@ -795,13 +828,7 @@ def screen_chat(
         is_me = borrower is not None and p.speaker is not None and p.speaker.strip() == borrower.strip()
         raw = text[p.start : p.end]
         shown = show(raw)
-        flags = [
-            f.model_copy(
-                update={"start": f.start + p.start, "end": f.end + p.start, "evidence": shown[f.start : f.end]}
-            )
-            for f in res.flags
-        ]
-        scr_res = res.model_copy(update={"flags": flags})
+        scr_res = _to_block(res, p.start, shown)
         if is_me:
             scr_res = scr_res.model_copy(
                 update={
