@@ -336,3 +336,11 @@ def test_transfer_card_amount_stays_visible_to_the_screener():
     view = _screen_view("[转账]请你确认收款\n¥2,000.00\n[图片]")
     assert view.split() == ["¥2,000.00"]
     assert len(view) == len("[转账]请你确认收款\n¥2,000.00\n[图片]")
+
+
+@pytest.mark.parametrize("note", ["帮我看看这个：", "大家帮忙看看:"])
+def test_a_note_above_the_chat_is_a_message_not_a_header(note):
+    chat = f"{note}\n{ISSUE_CHAT}"
+    msgs = parse_chat(chat)
+    assert (msgs[0].speaker, chat[msgs[0].start : msgs[0].end]) == (None, note)
+    assert [p.speaker for p in msgs[1:]] == ["催收小王", "张先生", "催收小王"]

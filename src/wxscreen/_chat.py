@@ -453,6 +453,16 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         m = _HEADER_COLON.match(t) or _INLINE_COLON.match(t)
         return bool(m and _is_name(m.group("name")) and m.group("name").strip() in known | stack[-1].names)
 
+    def header_next(j: int) -> bool:
+        """Whether the next non-blank line from ``lines[j]`` is a speaker header or a time separator."""
+        while j < len(lines) and not lines[j].s:
+            j += 1
+        if j >= len(lines):
+            return False
+        t = lines[j].s
+        m = _HEADER_COLON.match(t)
+        return bool(_SEPARATOR.match(t) or _ts_header(t) or (m and m.group("name").strip() in colon_names))
+
     in_quote = 0
     i = 0
     while i < len(lines):
@@ -561,8 +571,10 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             continue
         # In a paste laid out with timed headers, a lone "名字：" line is a
         # salutation inside a message ("冯先生：" then the letter), not a header.
+        # A "名字：" line straight before another header has no message: it is
+        # text ("帮我看看这个：" above a pasted chat).
         m = _HEADER_COLON.match(s) if structured_ok and fr.header_kind != "ts" else None
-        if m and _is_name(m.group("name")):
+        if m and _is_name(m.group("name")) and not header_next(i):
             flush()
             structured = True
             fr.speaker = m.group("name").strip()
