@@ -344,3 +344,27 @@ def test_a_note_above_the_chat_is_a_message_not_a_header(note):
     msgs = parse_chat(chat)
     assert (msgs[0].speaker, chat[msgs[0].start : msgs[0].end]) == (None, note)
     assert [p.speaker for p in msgs[1:]] == ["催收小王", "张先生", "催收小王"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["还款日期：\n2024-05-10\n请按时在APP还款", "您的账单\n2024年5月10日\n到期", "逾期起算日\n2024/5/1 14:00\n以系统为准"],
+)
+def test_a_date_alone_in_one_message_does_not_split_it(text):
+    assert [(p.start, p.end) for p in parse_chat(text)] == [(0, len(text))]
+
+
+def test_date_only_separators_date_the_bare_header_times():
+    chat = "====== 2024-05-03 ======\n小王 14:00\n你好\n2024-05-04\n小王 09:30\n在吗\n张三 09:45\n在\n"
+    assert [p.time for p in parse_chat(chat)] == [
+        dt.datetime(2024, 5, 3, 14, 0), dt.datetime(2024, 5, 4, 9, 30), dt.datetime(2024, 5, 4, 9, 45)
+    ]
+
+
+def test_inline_messages_with_bracketed_times():
+    chat = "[2024-05-03 14:22:10] 童专员: 您好\n[14:30] 鲍先生：好的\n"
+    got = parse_chat(chat, now=dt.datetime(2024, 5, 8, 12))
+    assert [(p.speaker, chat[p.start : p.end], p.time) for p in got] == [
+        ("童专员", "您好", dt.datetime(2024, 5, 3, 14, 22, 10)),
+        ("鲍先生", "好的", dt.datetime(2024, 5, 3, 14, 30)),
+    ]

@@ -70,6 +70,16 @@ _TS_DAY = rf"{_DAY_WORD}\s*{_AMPM}?\s*{_CLOCK}"
 _TS_BARE = rf"{_AMPM}?\s*{_CLOCK}"
 _TS_ANY = rf"(?:{_TS_FULL}|{_TS_DAY}|{_TS_BARE})"
 _SEPARATOR = regex.compile(rf"^(?:{_TS_ANY})$")
+# Date-only separators that exports draw between days: "—— 2024-05-03 ——".
+_DATE_LINE = regex.compile(
+    r"^[-—–=~·*\s]*(?P<date>\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    r"(?:\s*(?:星期|周)[一二三四五六日天])?[-—–=~·*\s]*$"
+)
+# Inline messages with their time: "[2024-05-03 14:22:10] 张先生: 话", "2024-05-03 14:22 张先生：话".
+_INLINE_TS = regex.compile(
+    rf"^(?:[\[【(（](?P<ts>{_TS_ANY})[\]】)）]|(?P<ts2>{_TS_FULL}))\s*"
+    r"(?P<name>[^\s:：\[【「][^:：\n「」]{0,30}?)\s*[:：]\s*(?P<body>\S.*)$"
+)
 _NAME_CHARS = r"[^\s:：「」\[\]，。！？；、][^\n:：「」，。！？；]{0,39}?"
 _BRACKET_NAME = r"【[^】\n]{1,20}】[^\n:：，。！？]{0,30}?"
 _HEADER_TS = regex.compile(rf"^(?P<name>{_NAME_CHARS}|{_BRACKET_NAME})\s+(?P<ts>{_TS_ANY})$")
@@ -276,6 +286,21 @@ def _parse_time(
     return dt.datetime(date.year, date.month, date.day, hour, minute, sec, tzinfo=tz), date
 
 
+def _is_sep(s: str) -> bool:
+    return bool(_SEPARATOR.match(s) or _decorated_date(s))
+
+
+def _decorated_date(s: str) -> bool:
+    """A date-only line drawn as a separator ("—— 2024-05-03 ——"); a bare date may be message text."""
+    m = _DATE_LINE.match(s)
+    return bool(m) and len(s.strip()) > len(m.group("date")) + 2
+
+
+def _inline_ts(s: str) -> regex.Match[str] | None:
+    m = _INLINE_TS.match(s)
+    return m if m and _is_name(m.group("name")) else None
+
+
 def _is_name(name: str) -> bool:
     name = name.strip()
     return bool(name) and not (
@@ -333,11 +358,24 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     inline_names: dict[str, int] = {}
     known: set[str] = set()
     has_frame = False
+    n_seps = 0
+    first_is_sep: bool | None = None
     for ln in lines:
         s = ln.s
         if not s:
             continue
-        if _SYSTEM.search(s) or _RECORD.match(s) or _SEPARATOR.match(s):
+        if m := _inline_ts(s):
+            has_frame = True
+            known.add(m.group("name").strip())
+            continue
+        if _is_sep(s):
+            # Time separators alone make a chat only when the paste opens with one
+            # (or there are headers): "逾期起算日\n2024/5/1 14:00\n以系统为准" is one message.
+            n_seps += 1
+            first_is_sep = first_is_sep if first_is_sep is not None else True
+            continue
+        first_is_sep = first_is_sep if first_is_sep is not None else False
+        if _SYSTEM.search(s) or _RECORD.match(s):
             has_frame = True
             if m := _ADDED.match(s):
                 known.add(m.group("name").strip())
@@ -364,7 +402,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             inline_names[m.group("name").strip()] = inline_names.get(m.group("name").strip(), 0) + 1
     n_ts = sum(ts_names.values())
     n_headers = full_ts_headers + sum(c for n, c in ts_names.items() if c >= 2) + sum(colon_names.values())
-    structured_ok = has_frame or n_headers >= 2
+    structured_ok = has_frame or n_headers >= 2 or (n_seps > 0 and (bool(first_is_sep) or n_headers >= 1))
     known |= {n for n, c in ts_names.items() if c >= 2} | set(colon_names)
     known |= {n for n, c in inline_names.items() if c >= 2 or "@" in n}
     if not structured_ok and len([n for n in inline_names if n in known]) >= 2:
@@ -423,6 +461,8 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         kind: str | None = None
         if _SEPARATOR.match(s):
             ts = s
+        elif im := _inline_ts(s):
+            ts, kind = im.group("ts") or im.group("ts2"), "inline"
         elif h := _ts_header(s):
             ts, kind = h[1], "ts"
         elif (m := _HEADER_COLON.match(s)) and m.group("name").strip() in known:
@@ -448,7 +488,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         if j >= len(lines):
             return True
         t = lines[j].s
-        if _SYSTEM.search(t) or _SEPARATOR.match(t) or _RECORD.match(t) or _ts_header(t):
+        if _SYSTEM.search(t) or _is_sep(t) or _RECORD.match(t) or _ts_header(t) or _inline_ts(t):
             return True
         m = _HEADER_COLON.match(t) or _INLINE_COLON.match(t)
         return bool(m and _is_name(m.group("name")) and m.group("name").strip() in known | stack[-1].names)
@@ -461,7 +501,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             return False
         t = lines[j].s
         m = _HEADER_COLON.match(t)
-        return bool(_SEPARATOR.match(t) or _ts_header(t) or (m and m.group("name").strip() in colon_names))
+        return bool(_is_sep(t) or _ts_header(t) or _inline_ts(t) or (m and m.group("name").strip() in colon_names))
 
     in_quote = 0
     i = 0
@@ -550,13 +590,28 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
                 _Frame(depth=fr.depth + 1, carrier=carrier, indent=ln.indent, carrier_time=carrier_time, names=names)
             )
             continue
-        if structured_ok and _SEPARATOR.match(s) and not (cur and fr.header_kind and not opens_message(i)):
+        if im := _inline_ts(s):
+            flush()
+            structured = True
+            fr.speaker = im.group("name").strip()
+            fr.when, fr.day = _parse_time(im.group("ts") or im.group("ts2"), now, fr.day)
+            fr.header_kind = fr.header_kind or "inline"
+            start_msg(fr)
+            cur.append(ln)
+            meta.inline_start = ln.a + _lead(ln) + im.start("body")
+            meta.inline_line = ln
+            continue
+        plain_date = bool(_DATE_LINE.match(s)) and not _decorated_date(s) and header_next(i)
+        if structured_ok and (_is_sep(s) or plain_date) and not (cur and fr.header_kind and not opens_message(i)):
             # (A time alone on a line inside a message of a paste laid out with
             # speaker headers, and not followed by one, is message text: "最晚今天\n18:00\n之前…".)
             flush()
             structured = True
-            # A bare clock separator is today's (WeChat dates older ones).
-            fr.when, fr.day = _parse_time(s, now, None)
+            if dm := _DATE_LINE.match(s):
+                fr.when, fr.day = None, _parse_time(dm.group("date") + " 00:00", now)[1]
+            else:
+                # A bare clock separator is today's (WeChat dates older ones).
+                fr.when, fr.day = _parse_time(s, now, None)
             fr.speaker = None
             continue
         h = _ts_header(s) if structured_ok else None
