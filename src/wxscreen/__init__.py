@@ -27,8 +27,9 @@ from ._errors import (
     WxScreenError,
 )
 from ._mask import mask_identifiers
-from ._models import ChatMessage, ChatQuote, ChatScreening, Flag, Label, ModelInfo, Screening
+from ._models import ChatMessage, ChatQuote, ChatScreening, Entity, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
+from ._report import render_report
 from ._screener import Screener, load_screener
 
 try:
@@ -42,6 +43,7 @@ __all__ = [
     "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",
+    "Entity",
     "Flag",
     "InvalidInputError",
     "Label",
@@ -58,6 +60,7 @@ __all__ = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "render_report",
     "screen_chat",
 ]
 

@@ -860,10 +860,14 @@ def screen_chat(
         whole pasted ``text`` too: ``text[f.start:f.end]`` is the evidence
         (masked in ``f.evidence`` unless the screener was built with
         ``mask_identifiers=False``). Placeholders, emoji codes and quoted words
-        are blanked before screening. The borrower's own messages are
-        ``other`` with no flags. The verdict is the worst label of the other
-        speakers' messages (records included), with the first risky message
-        and the escalation sequence.
+        are blanked before screening. Entities are read from the same text
+        (their offsets index the block too; relative deadlines count from the
+        message's own time when it has one). The borrower's own messages are
+        ``other`` with no flags and no advice. The verdict is the worst label
+        of the other speakers' messages (records included), with the first
+        risky message, the escalation sequence, and the chat's ``advice``:
+        what the verdict and every flag of the other side call for, in the
+        screener's ``advice_lang``.
 
     Raises
     ------
@@ -877,22 +881,27 @@ def screen_chat(
     >>> [m.speaker for m in r.messages], r.borrower
     (['小王', '张先生'], '张先生')
     """
+    from ._advice import advice_text, chat_advice_ids
     from ._api import default_screener
     from ._mask import mask_identifiers
 
     parsed = parse_chat(text, now=now)
     scr = screener if screener is not None else default_screener()
     views = [_screen_view(text[p.start : p.end]) if not p.is_record else "" for p in parsed]
-    results: list[Screening] = scr.classify_many(views) if views else []  # type: ignore[attr-defined]
+    results: list[Screening] = scr.classify_many(views, now=now) if views else []  # type: ignore[attr-defined]
     borrower = me if me is not None else _infer_borrower(text, parsed, results)
     mask = bool(getattr(scr, "mask_identifiers", True))
+    lang = getattr(scr, "advice_lang", "zh")
 
     def show(s: str) -> str:
         return mask_identifiers(s) if mask else s
 
     messages: list[ChatMessage] = []
-    for p, res in zip(parsed, results, strict=True):
+    for p, view, res in zip(parsed, views, results, strict=True):
         is_me = borrower is not None and p.speaker is not None and p.speaker.strip() == borrower.strip()
+        if p.time is not None and p.time != now and hasattr(scr, "_entities"):
+            # relative deadlines (今天, 3天内) count from when the message was sent
+            res = res.model_copy(update={"entities": scr._entities(view, p.time)})
         raw = text[p.start : p.end]
         shown = show(raw)
         scr_res = _to_block(res, p.start, shown)
@@ -902,6 +911,7 @@ def screen_chat(
                     "label": Label.OTHER,
                     "flags": [],
                     "reasons": [*res.reasons, "the borrower's own message ⇒ other (LABELS.md §1)"],
+                    "advice": [],
                 }
             )
         quote = None
@@ -936,10 +946,12 @@ def screen_chat(
         if not m.is_borrower and m.screening.label.rank < worst:
             worst = m.screening.label.rank
             sequence.append((i, m.screening.label))
+    ids = chat_advice_ids(verdict, messages)  # src/wxscreen/_advice.py
     return ChatScreening(
         messages=messages,
         borrower=show(borrower) if borrower is not None else None,
         label=verdict,
         first_risky=first_risky,
         escalation=sequence,
+        advice=advice_text(ids, lang),
     )

@@ -1,4 +1,4 @@
-"""Command-line interface: ``wxscreen classify|train|eval``."""
+"""Command-line interface: ``wxscreen classify|chat|report|train|eval``."""
 
 from __future__ import annotations
 
@@ -149,6 +149,46 @@ def _chat_table(res: Any, *, given_me: bool, out: TextIO) -> None:
     out.write(f"messages: {len(res.messages)}" + (f" ({n_fwd} inside forwarded records)" if n_fwd else "") + "\n")
 
 
+def _read_source(name: str) -> bytes:
+    """The pasted chat as exact bytes, from a file or ``-`` (stdin)."""
+    if name == "-":
+        buf = getattr(sys.stdin, "buffer", None)
+        if buf is not None:
+            return bytes(buf.read())
+        return sys.stdin.read().encode("utf-8", "surrogatepass")
+    with open(name, "rb") as fh:
+        return fh.read()
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from . import load_screener, render_report, screen_chat
+
+    raw = _read_source(args.file)
+    # The SHA-256 in the report is of these exact bytes (a BOM included); for screening a leading
+    # BOM is dropped and undecodable bytes become U+FFFD.
+    text = raw.decode("utf-8-sig", errors="replace")
+    now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
+    screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
+    res = screen_chat(text, me=args.me, now=now, screener=screener)
+    out = render_report(
+        res,
+        format=args.format,
+        lang=args.lang,
+        source=raw,
+        screened_at=dt.datetime.now(dt.timezone.utc),
+        mask=not args.no_mask,
+    )
+    if args.out:
+        Path(args.out).write_text(out, encoding="utf-8")
+        sys.stderr.write(f"report written to {args.out} (verdict: {res.label.value})\n")
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -253,6 +293,19 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--model", default=None)
     h.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
     h.set_defaults(func=_cmd_chat)
+
+    r = sub.add_parser(
+        "report", help="evidence report of a pasted chat (FILE or - for stdin) as Markdown, JSON or one HTML file"
+    )
+    r.add_argument("file")
+    r.add_argument("--format", choices=["md", "json", "html"], default="md")
+    r.add_argument("--out", default=None, help="write the report to this file (default: stdout)")
+    r.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headings and advice")
+    r.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
+    r.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    r.add_argument("--model", default=None)
+    r.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
+    r.set_defaults(func=_cmd_report)
 
     t = sub.add_parser("train", help="train a model from CORPUS_DIR (train*.jsonl; test*.jsonl is evaluated)")
     t.add_argument("corpus")

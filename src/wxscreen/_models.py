@@ -7,7 +7,7 @@ import enum
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 __all__ = [
     "LABEL_ORDER",
@@ -15,6 +15,8 @@ __all__ = [
     "ChatMessage",
     "ChatQuote",
     "ChatScreening",
+    "Entity",
+    "EntityType",
     "Flag",
     "FlagKind",
     "Label",
@@ -100,6 +102,80 @@ class Flag(BaseModel):
         return self
 
 
+EntityType = Literal[
+    "amount",
+    "overdue_days",
+    "deadline",
+    "lender",
+    "phone",
+    "bank_card",
+    "id_number",
+    "account_handle",
+    "url",
+    "case_number",
+]
+
+EntityValue = tuple[float, float] | float | int | dt.datetime | str | None
+
+
+class Entity(BaseModel):
+    """A structured fact found in a message (LABELS.md §3), with its raw span.
+
+    Attributes
+    ----------
+    type : str
+        ``amount``, ``overdue_days``, ``deadline``, ``lender``, ``phone``,
+        ``bank_card``, ``id_number``, ``account_handle``, ``url`` or
+        ``case_number``.
+    start, end : int
+        Offsets, in characters, into the ORIGINAL text passed in.
+    text : str
+        ``text[start:end]``; phone, card and ID numbers and account handles are
+        masked (first and last 4 digits at most) unless the screener was built
+        with ``mask_identifiers=False``.
+    value : float, (float, float), int, datetime, str or None
+        By type: ``amount`` — yuan as ``float``, or ``(low, high)`` for a range
+        such as 两三千; ``overdue_days`` — ``int``; ``deadline`` — ``datetime``
+        when the date is absolute or resolvable from the ``now`` given to
+        ``classify``, else ``None``; identifiers — the number or id (digits only
+        for phones and cards, masked like ``text``); ``lender``, ``url``,
+        ``case_number`` — the name or address after NFKC (Simplified for
+        lenders).
+
+    Notes
+    -----
+    The span conventions (what a span includes) are in the docstring of
+    ``wxscreen._entities`` and the fixture set ``tests/fixtures/entities.jsonl``.
+    """
+
+    model_config = _FROZEN
+
+    type: EntityType
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    value: EntityValue = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _typed_value(cls, v: object, info: ValidationInfo) -> object:
+        # JSON round trips: a range arrives as a list, a deadline as a string.
+        kind = info.data.get("type")
+        if kind == "amount" and isinstance(v, list):
+            return tuple(v)
+        if kind == "deadline" and isinstance(v, str):
+            return dt.datetime.fromisoformat(v)
+        if kind == "overdue_days" and isinstance(v, float) and v.is_integer():
+            return int(v)
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Entity:
+        if self.end < self.start:
+            raise ValueError(f"entity end {self.end} is before start {self.start}")
+        return self
+
+
 class ModelInfo(BaseModel):
     """Which model and library produced a Screening."""
 
@@ -131,6 +207,14 @@ class Screening(BaseModel):
         The model and library versions.
     flags_complete : bool
         False when a detector pattern timed out and the flag check is partial.
+    advice : list of str
+        Short, concrete steps for the reader derived from the label and flags
+        (``src/wxscreen/_advice.py``; Chinese by default, English with the
+        Screener's ``advice_lang="en"``). Empty for ``other`` without flags.
+    entities : list of Entity
+        Structured facts (amounts, days overdue, deadlines, lender, phone, card
+        and ID numbers, account handles, URLs, case numbers) in text order,
+        each with its raw span; never used for the label.
     """
 
     model_config = _FROZEN
@@ -141,6 +225,8 @@ class Screening(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     model: ModelInfo
     flags_complete: bool = True
+    advice: list[str] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
 
     @field_validator("scores")
     @classmethod
@@ -252,6 +338,10 @@ class ChatScreening(BaseModel):
         Each message index at which the worst label of the other side so far
         rose above ``other``, with that label (empty when every message is
         ``other``); the last entry is the message that set the verdict.
+    advice : list of str
+        What the verdict and every flag of the other speakers' messages call
+        for, most urgent first, each item once (empty when the verdict is
+        ``other`` and nothing was flagged).
     """
 
     model_config = _FROZEN
@@ -261,3 +351,4 @@ class ChatScreening(BaseModel):
     label: Label
     first_risky: int | None
     escalation: list[tuple[int, Label]]
+    advice: list[str] = Field(default_factory=list)

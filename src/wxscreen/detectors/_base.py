@@ -93,6 +93,7 @@ class Pattern:
         self.regex = comp(spec.regex, "regex")
         self.unless = comp(spec.unless, "unless")
         self.needs = comp(spec.needs, "needs")
+        self.unless_message = comp(spec.unless_message, "unless_message")
         self.boost = tuple(spec.boost)
 
     def __repr__(self) -> str:
@@ -315,6 +316,8 @@ class PatternDetector:
         if pat.unless is not None and pat.unless.search(text, a, b):
             return None
         if pat.needs is not None and not pat.needs.search(text, a, b):
+            return None
+        if pat.unless_message is not None and pat.unless_message.search(text, timeout=PATTERN_TIMEOUT):
             return None
         if pat.spec.validate_hook == "payee_check" and not _payee_unofficial(text, lender):
             return None

@@ -32,6 +32,10 @@ class PatternSpec(BaseModel):
     needs: str | None = Field(
         default=None, description="regex that must match inside the cue's clause"
     )
+    unless_message: str | None = Field(
+        default=None,
+        description="regex; no flag when it matches anywhere in the message (e.g. friends settling a shared bill)",
+    )
     validate_hook: Literal["payee_check"] | None = Field(default=None, alias="validate")
     boost: list[str] = Field(default_factory=list, description="context words that add 0.1 nearby")
 
