@@ -151,6 +151,9 @@ def test_offsets_index_the_block_on_every_fixture(raw_screener, path):
         for f in m.screening.flags:
             assert m.start <= f.start <= f.end <= m.end
             assert block[f.start : f.end] == f.evidence
+        for e in m.screening.entities:
+            assert m.start <= e.start <= e.end <= m.end
+            assert block[e.start : e.end] == e.text
         if m.is_borrower:
             assert m.screening.label is Label.OTHER and m.screening.flags == []
 
