@@ -7,6 +7,7 @@ import wxscreen.training
 
 EXPECTED = [
     "ChatMessage",
+    "ChatQuote",
     "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",

@@ -27,7 +27,7 @@ from ._errors import (
     WxScreenError,
 )
 from ._mask import mask_identifiers
-from ._models import ChatMessage, ChatScreening, Entity, Flag, Label, ModelInfo, Screening
+from ._models import ChatMessage, ChatQuote, ChatScreening, Entity, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 from ._report import render_report
 from ._screener import Screener, load_screener
@@ -39,6 +39,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "ChatMessage",
+    "ChatQuote",
     "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",

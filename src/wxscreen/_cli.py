@@ -83,18 +83,70 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(res.model_dump_json() + "\n")
         return 0
-    for i, m in enumerate(res.messages):
-        who = (m.speaker or "?") + (" (borrower)" if m.is_borrower else "")
-        when = m.time.strftime("%Y-%m-%d %H:%M") if m.time else "-"
-        first = m.text.replace("\n", " ")
-        sys.stdout.write(f"{i:>3} {when:<16} {who:<20} {m.screening.label.value:<18} {first[:60]}\n")
-        for f in m.screening.flags:
-            sys.stdout.write(f"      flag {f.kind}/{f.detail} «{f.evidence}»\n")
-    sys.stdout.write(f"verdict: {res.label.value}")
-    if res.first_risky is not None:
-        sys.stdout.write(f" (first risky message: {res.first_risky})")
-    sys.stdout.write("\n")
+    _chat_table(res, given_me=args.me is not None, out=sys.stdout)
     return 0
+
+
+_ZH = {
+    "possible_scam": "疑似诈骗",
+    "suspicious": "可疑",
+    "negotiation_offer": "协商还款",
+    "collection_notice": "催收通知",
+    "other": "其他",
+}
+
+
+def _width(text: str) -> int:
+    """Display width in terminal columns (East Asian wide and full-width characters count 2)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` columns (with … when cut) and pad it with spaces."""
+    if _width(text) > width:
+        out = ""
+        for c in text:
+            if _width(out + c) > width - 1:
+                break
+            out += c
+        text = out + "…"
+    return text + " " * (width - _width(text))
+
+
+def _chat_table(res: Any, *, given_me: bool, out: TextIO) -> None:
+    """Print a ChatScreening as a per-message table followed by the verdict."""
+    out.write(f"{'#':>3}  {_fit('time', 16)}  {_fit('speaker', 22)}  {_fit('label', 28)}  message\n")
+    for i, m in enumerate(res.messages):
+        who = ("  " * m.depth + "↳ " if m.depth else "") + (m.speaker or "?") + (" (borrower)" if m.is_borrower else "")
+        when = m.time.strftime("%Y-%m-%d %H:%M") if m.time else "-"
+        lab = m.screening.label.value
+        text = " ".join(m.text.split())
+        row = f"{i:>3}  {_fit(when, 16)}  {_fit(who, 22)}  {_fit(f'{lab} {_ZH[lab]}', 28)}  {_fit(text, 48)}"
+        out.write(row.rstrip() + "\n")
+        pad = " " * 5
+        if m.quote is not None:
+            quoted = " ".join(m.quote.text.split())
+            out.write(f"{pad}↪ quoting {m.quote.speaker or '?'}: {_fit(quoted, 48).rstrip()} (not screened)\n")
+        for f in m.screening.flags:
+            out.write(f"{pad}⚑ {f.kind}/{f.detail} [{f.start}:{f.end}] «{f.evidence}»\n")
+    n_fwd = sum(1 for m in res.messages if m.depth)
+    lab = res.label.value
+    out.write(f"\nverdict: {lab} {_ZH[lab]}")
+    if res.escalation:
+        worst = res.escalation[-1][0]
+        out.write(f" — worst at message {worst} ({res.messages[worst].speaker or '?'})")
+    out.write("\n")
+    if res.borrower is not None:
+        out.write(f"borrower: {res.borrower} ({'given' if given_me else 'inferred'}); their messages are other\n")
+    else:
+        out.write("borrower: unknown (pass --me NAME); every message was screened\n")
+    if res.escalation:
+        steps = " → ".join(f"#{i} {label.value}" for i, label in res.escalation)
+        out.write(f"escalation: {steps}\n")
+    out.write(f"first risky message: {'#' + str(res.first_risky) if res.first_risky is not None else 'none'}\n")
+    out.write(f"messages: {len(res.messages)}" + (f" ({n_fwd} inside forwarded records)" if n_fwd else "") + "\n")
 
 
 def _read_source(name: str) -> bytes:

@@ -13,6 +13,7 @@ __all__ = [
     "LABEL_ORDER",
     "RISKY_LABELS",
     "ChatMessage",
+    "ChatQuote",
     "ChatScreening",
     "Entity",
     "EntityType",
@@ -247,6 +248,28 @@ class Screening(BaseModel):
         return self.label in RISKY_LABELS
 
 
+class ChatQuote(BaseModel):
+    """The quoted part of a quoted reply (``「名字：引用内容」`` or ``引用 名字 的消息：…``).
+
+    Attributes
+    ----------
+    speaker : str or None
+        Whose words are quoted, as the quote names them.
+    text : str
+        The quoted words, ``block[start:end]`` (identifiers masked by default).
+    start, end : int
+        Character offsets into the pasted block. The quote lies outside its
+        message's ``start``/``end`` and is never screened as the replier's words.
+    """
+
+    model_config = _FROZEN
+
+    speaker: str | None
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class ChatMessage(BaseModel):
     """One message of a pasted chat.
 
@@ -255,13 +278,25 @@ class ChatMessage(BaseModel):
     speaker : str or None
         The display name, when the paste shows one.
     time : datetime or None
-        When it was sent, when the paste shows a resolvable time.
+        When it was sent, when the paste shows a time that can be resolved
+        (relative times need ``now``; see ``screen_chat``).
     text : str
-        The message text, ``block[start:end]``.
+        The message text, ``block[start:end]`` (identifiers masked by default,
+        same length). A ``[聊天记录]`` card's text is the marker and its title.
     start, end : int
-        Character offsets into the pasted block.
+        Character offsets into the pasted block; a quoted reply's quote is
+        outside them (see ``quote``).
     is_borrower : bool
         True for the borrower's own messages (labelled ``other``).
+    depth : int
+        0 for a message of the chat itself, 1 for a message inside a merged
+        forwarded record (``[聊天记录]``), 2 for a record forwarded inside a
+        record, and so on. Forwarded messages are listed flat, in paste order.
+    record : int or None
+        For a forwarded message, the index in ``ChatScreening.messages`` of the
+        ``[聊天记录]`` card that carried its record; None at top level.
+    quote : ChatQuote or None
+        The quoted message, when this is a quoted reply.
     screening : Screening
         The verdict on this message; its flag offsets index the whole block.
     """
@@ -274,7 +309,15 @@ class ChatMessage(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     is_borrower: bool = False
+    depth: int = Field(default=0, ge=0)
+    record: int | None = None
+    quote: ChatQuote | None = None
     screening: Screening
+
+    @property
+    def forwarded(self) -> bool:
+        """True for a message inside a merged forwarded record (``depth`` ≥ 1)."""
+        return self.depth > 0
 
 
 class ChatScreening(BaseModel):
@@ -287,11 +330,14 @@ class ChatScreening(BaseModel):
     borrower : str or None
         The speaker taken as the borrower (given or inferred).
     label : Label
-        The worst label among the other speakers' messages.
+        The worst label among the messages not written by the borrower,
+        messages inside forwarded records included.
     first_risky : int or None
         Index of the first ``suspicious`` or ``possible_scam`` message.
     escalation : list of (int, Label)
-        Each message index at which the conversation's worst label so far rose.
+        Each message index at which the worst label of the other side so far
+        rose above ``other``, with that label (empty when every message is
+        ``other``); the last entry is the message that set the verdict.
     advice : list of str
         What the verdict and every flag of the other speakers' messages call
         for, most urgent first, each item once (empty when the verdict is
