@@ -56,7 +56,7 @@ def test_missing_bundle(tmp_path):
 
 def test_shipped_metadata():
     meta = json.loads(resources.files("wxscreen").joinpath("data", "model", "metadata.json").read_text("utf-8"))
-    assert meta["format"] == "wxscreen-bundle/2"
+    assert meta["format"] == "wxscreen-bundle/3"
     assert set(meta["versions"]) == {"wxscreen", "scikit-learn", "jieba"}
     assert sorted(meta["labels"]) == sorted(lab.value for lab in wxscreen.Label)
     assert len(meta["corpus_sha256"]) == 64
@@ -94,7 +94,8 @@ def test_numpy_twin_is_bit_identical_to_scikit_learn(corpus):
     from wxscreen._tokenize import JiebaTokenizer
 
     with resources.as_file(resources.files("wxscreen").joinpath("data", "model")) as p:
-        word, char, clf = _load_estimators(p)
+        meta = json.loads((p / "metadata.json").read_text("utf-8"))
+        word, char, clf, _flagger = _load_estimators(p, meta)
     twin = from_estimators(word, char, clf)
     assert twin is not None
     tok = JiebaTokenizer()
@@ -117,7 +118,27 @@ def test_twin_refuses_what_it_does_not_replicate():
     assert from_estimators(est["word"], est["char"], est["clf"]) is None  # not fitted
 
 
-def test_second_load_uses_the_twin_cache(bundle_copy, tmp_path, monkeypatch):
+@pytest.fixture
+def plain_bundle(tmp_path):
+    """The shipped model without its learned sentence flagger (the case the twin cache serves)."""
+    from wxscreen._persist import load_bundle, save_bundle
+
+    with resources.as_file(resources.files("wxscreen").joinpath("data", "model")) as p:
+        b = load_bundle(p)
+    b.flagger = None
+    return save_bundle(b, tmp_path / "plain")
+
+
+def test_flagger_bundle_loads_estimators_and_twin(bundle_copy, tmp_path, monkeypatch):
+    monkeypatch.setenv("WXSCREEN_CACHE_DIR", str(tmp_path / "cache"))
+    for _ in range(2):
+        s = wxscreen.load_screener(bundle_copy)
+        assert s.bundle.clf is not None
+        assert (s.bundle.flagger is None) == (s.bundle.metadata["format"] == "wxscreen-bundle/2")
+
+
+def test_second_load_uses_the_twin_cache(plain_bundle, tmp_path, monkeypatch):
+    bundle_copy = plain_bundle
     import numpy as np
 
     monkeypatch.setenv("WXSCREEN_CACHE_DIR", str(tmp_path / "cache"))
@@ -134,7 +155,8 @@ def test_second_load_uses_the_twin_cache(bundle_copy, tmp_path, monkeypatch):
     assert np.array_equal(clf.predict_proba(X.tocsr()), second.bundle.predict_proba(X))
 
 
-def test_untrusted_twin_cache_is_ignored(bundle_copy, tmp_path, monkeypatch):
+def test_untrusted_twin_cache_is_ignored(plain_bundle, tmp_path, monkeypatch):
+    bundle_copy = plain_bundle
     monkeypatch.setenv("WXSCREEN_CACHE_DIR", str(tmp_path / "cache"))
     wxscreen.load_screener(bundle_copy)
     (npz,) = (tmp_path / "cache").glob("model-*.npz")
@@ -146,7 +168,8 @@ def test_untrusted_twin_cache_is_ignored(bundle_copy, tmp_path, monkeypatch):
     assert s.bundle.clf is not None and s.classify("请尽快还款").label.value == "collection_notice"
 
 
-def test_edited_bundle_misses_the_cache(bundle_copy, tmp_path, monkeypatch):
+def test_edited_bundle_misses_the_cache(plain_bundle, tmp_path, monkeypatch):
+    bundle_copy = plain_bundle
     monkeypatch.setenv("WXSCREEN_CACHE_DIR", str(tmp_path / "cache"))
     wxscreen.load_screener(bundle_copy)
     meta = json.loads((bundle_copy / "metadata.json").read_text("utf-8"))
