@@ -290,7 +290,7 @@ def _json(v: _View) -> str:
         for fl in scr["flags"]:
             fl["evidence"] = v.m(fl["evidence"])
         if "entities" in scr:
-            scr["entities"] = _mask_tree(scr["entities"]) if v.mask else scr["entities"]
+            scr["entities"] = v.entities[i] if v.mask else scr["entities"]
     if chat.get("borrower"):
         chat["borrower"] = v.m(chat["borrower"])
     doc = {
