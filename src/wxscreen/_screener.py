@@ -10,13 +10,13 @@ from typing import Any, cast
 
 from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
-from .detectors._base import _payee_unofficial
 from ._entities import extract_entities
 from ._errors import InvalidInputError
 from ._flagmodel import Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
+from .detectors._base import _payee_unofficial
 
 __all__ = ["Screener", "load_screener"]
 
@@ -249,7 +249,7 @@ class Screener:
             return []
         if len(items) > _CHUNK:  # bounded memory: intermediate features of one chunk at a time
             chunks = (items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK))
-            return [r for chunk in chunks for r in self.classify_many(chunk, lender=lender)]
+            return [r for chunk in chunks for r in self.classify_many(chunk, lender=lender, now=now)]
         norms = [normalize(t) for t in items]
         # R0: a message without a single letter, digit or Han character (empty,
         # whitespace, punctuation or emoji only) carries no evidence ⇒ other.
