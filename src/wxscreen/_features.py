@@ -219,6 +219,8 @@ class Bundle:
             name = str(names[idx[j]])[2:].replace(" ", "")
             if sum(ch.isalnum() for ch in name) < 2 or not name.isalnum() or any(ch.isdigit() for ch in name):
                 continue  # single characters and n-grams with punctuation explain nothing
+            if name.isascii():
+                continue  # Latin fragments explain nothing and may be pieces of an account handle
             if name not in seen and not any(name in s or s in name for s in seen):
                 seen.add(name)
                 out.append(name)

@@ -6,6 +6,7 @@ from wxscreen import normalize
 from wxscreen.detectors import DETECTORS, default_detectors, load_detector
 
 PDR_POS = [
+    ("把验证码发给138****5678，我这边核对", {"verification_code"}),
     ("刚给您发了个验证码，麻烦截图发我确认一下。", {"verification_code"}),
     ("请把收到的验证码发给我，马上帮您办理减免", {"verification_code"}),
     ("验证码报一下，我这边给你提交", {"verification_code"}),
@@ -144,6 +145,8 @@ TRANSFER_POS = [
 ]
 
 TRANSFER_NEG = [
+    "群收款：周六烧烤每人50，直接发群里红包就行",
+    "你上次借我的500块方便的话微信转我就行哈，不急。",
     '周末烧烤人均95，你那份直接转我就好。',
     '我先垫了电影票钱，回头微信转我一半吧。',
     '上个月借你的两千我刚微信转过去了，注意查收。',

@@ -18,7 +18,7 @@ FLAG_THRESHOLDS: dict[str, float] = {
     "personal_data_request": 0.7,
     "unofficial_transfer": 0.7,
     "threat": 0.7,
-    "impersonation": 0.7,
+    "impersonation": 1.01,
     "off_platform": 1.01,
     "advance_fee": 0.7,
     "borrow_to_repay": 0.7,
@@ -32,7 +32,9 @@ FLAG_GATES: dict[str, float] = {k: 0.05 for k in FLAG_THRESHOLDS}
 # of at most 3 points of any kind's recall; a threshold of 0.7 added 12 points
 # of personal_data_request recall on dev_c. The learned off_platform flag is
 # off (threshold above 1): on dev_c it traded 10 points of precision for 11 of
-# recall, and links and app names in ordinary marketing set it off.
+# recall, and links and app names in ordinary marketing set it off. The learned
+# impersonation flag is off too: it added no recall on dev_c, and real staff
+# introducing themselves (这边是XX金融官方客服) set it off.
 
 
 def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | None = None) -> Bundle:
