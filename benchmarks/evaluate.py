@@ -57,8 +57,8 @@ def main() -> int:
             by = r.accepted_by_source_label
             if len(by) > 1:
                 for k, v in by.items():
-                    lines.append(f"| {f.name} | {k} | {int(v['n'])} | {v['accepted']:.3f} |")
-            tot = sum(int(v["n"]) for v in by.values())
+                    lines.append(f"| {f.name} | {k} | {v.n} | {v.accepted:.3f} |")
+            tot = sum(v.n for v in by.values())
             lines.append(f"| {f.name} | **all** | {tot} | **{r.accepted:.3f}** |")
     lines += [
         "",
