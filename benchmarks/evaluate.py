@@ -33,7 +33,8 @@ def main() -> int:
     results["test"] = rep.model_dump(exclude={"errors"})
     lines = [
         f"Held-out test split (`corpora/test.jsonl`, n={rep.n}): accuracy {rep.accuracy:.3f}, "
-        f"macro-F1 **{rep.macro_f1:.3f}**, calibration ECE {rep.ece:.3f}, "
+        f"macro-F1 **{rep.macro_f1:.3f}**, calibration ECE {rep.ece:.3f} "
+        f"({rep.ece_uncalibrated:.3f} before calibration), "
         f"risky precision {rep.risky_precision:.3f} / recall {rep.risky_recall:.3f}, "
         f"hard negatives with any flag {rep.hard_negatives_flagged}/{rep.hard_negatives}.",
         "",
