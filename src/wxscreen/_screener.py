@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
+from .detectors._base import _payee_unofficial
 from ._entities import extract_entities
 from ._errors import InvalidInputError
 from ._flagmodel import Prediction
@@ -136,6 +137,8 @@ class Screener:
             # the learned flagger speaks only for kinds no pattern found, once per
             # kind (its most probable sentence)
             have = {h.kind for h in found}
+            if "unofficial_transfer" not in have and not _payee_unofficial(norm.text, lender):
+                have.add("unofficial_transfer")  # the payee is the lender itself: nothing to learn
             for hit in learned.hits:
                 if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
                     best[hit[0]] = hit
