@@ -10,13 +10,13 @@ from typing import Any, cast
 
 from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
-from .detectors._base import _payee_unofficial
 from ._entities import extract_entities
 from ._errors import InvalidInputError
 from ._flagmodel import Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
+from .detectors._base import _payee_unofficial
 
 __all__ = ["Screener", "load_screener"]
 
