@@ -33,7 +33,8 @@ def main() -> int:
     results["test"] = rep.model_dump(exclude={"errors"})
     lines = [
         f"Held-out test split (`corpora/test.jsonl`, n={rep.n}): accuracy {rep.accuracy:.3f}, "
-        f"macro-F1 **{rep.macro_f1:.3f}**, calibration ECE {rep.ece:.3f}, "
+        f"macro-F1 **{rep.macro_f1:.3f}**, calibration ECE {rep.ece:.3f} "
+        f"({rep.ece_uncalibrated:.3f} before calibration), "
         f"risky precision {rep.risky_precision:.3f} / recall {rep.risky_recall:.3f}, "
         f"hard negatives with any flag {rep.hard_negatives_flagged}/{rep.hard_negatives}.",
         "",
@@ -57,8 +58,8 @@ def main() -> int:
             by = r.accepted_by_source_label
             if len(by) > 1:
                 for k, v in by.items():
-                    lines.append(f"| {f.name} | {k} | {int(v['n'])} | {v['accepted']:.3f} |")
-            tot = sum(int(v["n"]) for v in by.values())
+                    lines.append(f"| {f.name} | {k} | {v.n} | {v.accepted:.3f} |")
+            tot = sum(v.n for v in by.values())
             lines.append(f"| {f.name} | **all** | {tot} | **{r.accepted:.3f}** |")
     lines += [
         "",

@@ -33,6 +33,37 @@ EXPECTED = [
 ]
 
 
+TRAINING = [
+    "AcceptedRate",
+    "CVReport",
+    "Calibration",
+    "CorpusFlag",
+    "ErrorRecord",
+    "EvalReport",
+    "FlagMetrics",
+    "LabelMetrics",
+    "LabelledMessage",
+    "MeanStd",
+    "ReliabilityBin",
+    "TagMetrics",
+    "WxScreenClassifier",
+    "corpus_sha256",
+    "cross_validate",
+    "evaluate",
+    "load_corpus",
+    "near_duplicate_groups",
+    "plot_confusion_matrix",
+    "plot_reliability",
+    "reliability",
+    "save_plots",
+    "train",
+]
+
+
+def test_training_all_is_pinned():
+    assert wxscreen.training.__all__ == TRAINING
+
+
 def test_all_is_pinned_and_sorted():
     assert wxscreen.__all__ == EXPECTED
     assert sorted(wxscreen.__all__) == wxscreen.__all__
@@ -61,6 +92,17 @@ def test_import_is_lazy():
     code = (
         "import sys, wxscreen; "
         "bad = [m for m in ('jieba', 'sklearn', 'scipy', 'skops', 'opencc') if m in sys.modules]; "
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_training_import_is_lazy():
+    # the estimator (scikit-learn), plots (matplotlib) and progress bars (tqdm) load on first use
+    code = (
+        "import sys, wxscreen.training; "
+        "bad = [m for m in ('jieba', 'sklearn', 'skops', 'matplotlib', 'tqdm') if m in sys.modules]; "
         "print(','.join(bad))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -189,6 +189,16 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train_files(path: str) -> list[Any]:
+    """``train*.jsonl`` of a corpus folder, or the one file given."""
+    from pathlib import Path
+
+    root = Path(path)
+    if not root.exists():
+        raise FileNotFoundError(f"no such file or folder: {root}")
+    return sorted(root.glob("train*.jsonl")) if root.is_dir() else [root]
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -197,7 +207,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from .training import evaluate, load_corpus, train
 
     root = Path(args.corpus)
-    train_files = sorted(root.glob("train*.jsonl")) if root.is_dir() else [root]
+    train_files = _train_files(args.corpus)
     if root.is_dir() and not args.no_dev:
         # the development set tunes detector patterns and flagger thresholds
         # first (written blind for that); the shipped model then learns from it too
@@ -229,52 +239,121 @@ def _cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _format_report(rep: Any, name: str) -> str:
-    lines = [f"== {name}: {rep.n} records =="]
-    if rep.labelled:
-        lines.append(f"accuracy {rep.accuracy:.4f}   macro-F1 {rep.macro_f1:.4f}   ECE (10 bins, scores) {rep.ece:.4f}")
-        lines.append(f"{'label':<20}{'precision':>10}{'recall':>10}{'F1':>8}{'support':>9}")
-        for k, m in rep.per_label.items():
-            lines.append(f"{k:<20}{m.precision:>10.3f}{m.recall:>10.3f}{m.f1:>8.3f}{m.support:>9}")
-        labs = list(rep.confusion)
-        short = [x[:8] for x in labs]
-        lines.append("confusion (rows gold, columns predicted): " + " ".join(f"{s:>9}" for s in short))
-        for g in labs:
-            lines.append(f"  {g:<38}" + " ".join(f"{rep.confusion[g][p]:>9}" for p in labs))
-        lines.append(f"{'flag kind':<24}{'precision':>10}{'recall':>10}{'support':>9}{'predicted':>10}")
-        for k, m in rep.per_flag.items():
-            if m.support or m.predicted:
-                lines.append(f"{k:<24}{m.precision:>10.3f}{m.recall:>10.3f}{m.support:>9}{m.predicted:>10}")
-        if rep.span_exact is not None:
-            lines.append(f"gold spans matched exactly: {rep.span_exact:.3f}")
-        lines.append(f"risky (scam+suspicious) precision {rep.risky_precision:.3f} recall {rep.risky_recall:.3f}")
-        lines.append(f"hard negatives: {rep.hard_negatives}, with any flag: {rep.hard_negatives_flagged}")
-    if rep.accepted is not None:
-        lines.append(f"expect-accepted rate {rep.accepted:.4f}")
-        for k, v in rep.accepted_by_source_label.items():
-            lines.append(f"  {k:<28} {v['accepted']:.4f}  (n={int(v['n'])})")
-    return "\n".join(lines) + "\n"
+#: Files with at least this many records get a progress bar (when stderr is a terminal).
+PROGRESS_MIN_RECORDS = 1000
+
+
+def eval_schema(kind: str = "eval") -> str:
+    """Return the JSON schema of ``wxscreen eval`` output as indented JSON text.
+
+    Parameters
+    ----------
+    kind : {"eval", "cv"}, default="eval"
+        ``"eval"``: :class:`~wxscreen.training.EvalReport` (one per evaluated
+        file); ``"cv"``: :class:`~wxscreen.training.CVReport` (``--cv``).
+
+    Returns
+    -------
+    str
+        The schema, ending in a newline; identical to the files in
+        ``wxscreen/data/schema/``.
+    """
+    from .training import CVReport, EvalReport
+
+    model = CVReport if kind == "cv" else EvalReport
+    return json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _render(rep: Any, fmt: str) -> str:
+    if fmt == "json":
+        return str(rep.model_dump_json(exclude={"errors"})) + "\n"
+    if fmt == "md":
+        return str(rep.to_markdown())
+    return str(rep.to_text())
+
+
+def _out_dir(root: Any, name: str, used: set[str]) -> Any:
+    stem, i = name, 2
+    while stem in used:
+        stem, i = f"{name}-{i}", i + 1
+    used.add(stem)
+    return root / stem
+
+
+def _write_outputs(rep: Any, folder: Any) -> list[str]:
+    """Write report.json, report.md, errors.jsonl and the plots; return warnings."""
+    from .training import save_plots
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.json").write_text(rep.model_dump_json(exclude={"errors"}, indent=2) + "\n", "utf-8")
+    (folder / "report.md").write_text(rep.to_markdown(), "utf-8")
+    with open(folder / "errors.jsonl", "w", encoding="utf-8") as fh:
+        for e in rep.errors:
+            fh.write(e.model_dump_json() + "\n")
+    try:
+        save_plots(rep, folder)
+    except ImportError as exc:
+        return [f"{exc}; plots skipped"]
+    return []
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from . import load_screener
-    from .training import evaluate, load_corpus
+    from . import Screener, load_screener
+    from .training import cross_validate, evaluate, load_corpus, train
 
-    screener = load_screener(args.model)
-    status = 0
+    if args.schema:
+        sys.stdout.write(eval_schema(args.schema))
+        return 0
+    if not args.files:
+        sys.stderr.write("wxscreen eval: give at least one FILE (or --schema)\n")
+        return 2
+    out = Path(args.out) if args.out else None
+    tty = sys.stderr.isatty() and not args.no_progress
+    if args.cv is not None:
+        if len(args.files) != 1 or args.model or args.train_dir:
+            sys.stderr.write("wxscreen eval --cv K takes one CORPUS_DIR (or file) and no --model/--train-dir\n")
+            return 2
+        files = _train_files(args.files[0])
+        if not files:
+            sys.stderr.write(f"wxscreen eval --cv: no train*.jsonl in {args.files[0]}\n")
+            return 2
+        cv = cross_validate(load_corpus(files), k=args.cv, seed=args.seed, source=args.files[0], progress=tty)
+        sys.stdout.write(_render(cv, args.format))
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "cv_report.json").write_text(cv.model_dump_json(indent=2) + "\n", "utf-8")
+            (out / "cv_report.md").write_text(cv.to_markdown(), "utf-8")
+        return 0
+    if args.model and args.train_dir:
+        sys.stderr.write("wxscreen eval: give --model or --train-dir, not both\n")
+        return 2
+    if args.train_dir:
+        files = _train_files(args.train_dir)
+        if Path(args.train_dir).is_dir():
+            files += sorted(Path(args.train_dir).glob("dev*.jsonl"))  # what `wxscreen train` fits on
+        if not files:
+            sys.stderr.write(f"wxscreen eval --train-dir: no train*.jsonl in {args.train_dir}\n")
+            return 2
+        records = load_corpus(files)
+        screener = Screener(train(records, seed=args.seed))
+        sys.stderr.write(f"trained on {len(records)} records from {args.train_dir} (seed {args.seed})\n")
+    else:
+        screener = load_screener(args.model)
+    used: set[str] = set()
     for f in args.files:
-        rep = evaluate(screener, load_corpus(f))
-        if args.format == "json":
-            sys.stdout.write(rep.model_dump_json(indent=2) + "\n")
-        else:
-            sys.stdout.write(_format_report(rep, Path(f).name))
+        records = load_corpus(f)
+        rep = evaluate(screener, records, source=str(f), progress=tty and len(records) >= PROGRESS_MIN_RECORDS)
+        sys.stdout.write(_render(rep, args.format))
+        if out is not None:
+            for warning in _write_outputs(rep, _out_dir(out, Path(f).stem, used)):
+                sys.stderr.write(f"wxscreen eval: {warning}\n")
         if args.errors:
             with open(args.errors, "a", encoding="utf-8") as fh:
                 for e in rep.errors:
-                    fh.write(json.dumps({"file": str(f), **e}, ensure_ascii=False) + "\n")
-    return status
+                    fh.write(json.dumps({"file": str(f), **e.model_dump()}, ensure_ascii=False) + "\n")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -320,11 +399,50 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.set_defaults(func=_cmd_train)
 
-    e = sub.add_parser("eval", help="evaluate on JSONL files with 'label' or 'expect'")
-    e.add_argument("files", nargs="+")
-    e.add_argument("--model", default=None)
-    e.add_argument("--format", choices=["text", "json"], default="text")
-    e.add_argument("--errors", default=None, help="append misclassified records to this JSONL file")
+    e = sub.add_parser(
+        "eval",
+        help="evaluate on JSONL files with 'label' or 'expect'; --cv K CORPUS_DIR cross-validates",
+        description=(
+            "Evaluate the screener on FILE... (records with 'label', or rows with an 'expect' list): "
+            "per-label precision/recall/F1, macro/weighted F1, confusion matrix, flag and span rates, "
+            "calibration (ECE before/after, reliability table), risky-vs-safe, per-tag results and "
+            "expect-accepted rates by source_label."
+        ),
+    )
+    e.add_argument("files", nargs="*", metavar="FILE", help="JSONL files (with --cv: one corpus folder or file)")
+    e.add_argument("--model", default=None, help="bundle directory (default: the shipped model)")
+    e.add_argument(
+        "--train-dir",
+        default=None,
+        metavar="CORPUS",
+        help="first train a model on CORPUS (its train*.jsonl and dev*.jsonl as `wxscreen train` does, or one file) "
+        "and evaluate that one (cross-corpus)",
+    )
+    e.add_argument("--cv", type=int, default=None, metavar="K", help="stratified K-fold cross-validation of CORPUS_DIR")
+    e.add_argument("--seed", type=int, default=0, help="seed of the --cv folds and of trained models (default 0)")
+    e.add_argument(
+        "--format",
+        choices=["text", "json", "md"],
+        default="text",
+        help="json: one report per line (JSON Lines), without the error list",
+    )
+    e.add_argument(
+        "--out",
+        default=None,
+        metavar="DIR",
+        help="write DIR/<file stem>/report.json, report.md, errors.jsonl, confusion_matrix.png, reliability.png "
+        "(with --cv: DIR/cv_report.json, cv_report.md)",
+    )
+    e.add_argument("--errors", default=None, help="also append misclassified records to this JSONL file")
+    e.add_argument(
+        "--schema",
+        nargs="?",
+        const="eval",
+        choices=["eval", "cv"],
+        default=None,
+        help="print the JSON schema of the report (eval, the default) or of the --cv report, and exit",
+    )
+    e.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     e.set_defaults(func=_cmd_eval)
     return p
 

@@ -55,13 +55,36 @@ def feature_matrix(
     return hstack([word.transform(words), char.transform(norm_texts)], format="csr")
 
 
-def build_estimators(seed: int = 0) -> dict[str, Any]:
+def build_estimators(
+    seed: int = 0,
+    *,
+    C: float = 0.5,
+    calibration: str = "temperature",
+    calibration_cv: int = 5,
+    min_df: int = 2,
+    char_max_features: int | None = 60000,
+) -> dict[str, Any]:
     """Return unfitted estimators: ``word``, ``char`` vectorizers and ``clf``.
+
+    The defaults are the shipped model's settings; training
+    (:func:`wxscreen.training.train`) and the scikit-learn estimator
+    (:class:`wxscreen.training.WxScreenClassifier`) both build their estimators
+    here.
 
     Parameters
     ----------
     seed : int, default=0
-        Random seed for the cross-validation folds of the calibration.
+        Random seed of the linear SVM and of the calibration folds.
+    C : float, default=0.5
+        Inverse regularisation strength of the linear SVM (> 0).
+    calibration : {"temperature", "sigmoid", "isotonic"}, default="temperature"
+        ``method`` of :class:`~sklearn.calibration.CalibratedClassifierCV`.
+    calibration_cv : int, default=5
+        Stratified folds on which the calibration is fitted (>= 2).
+    min_df : int, default=2
+        Minimum document frequency of a word or character n-gram.
+    char_max_features : int or None, default=60000
+        Cap on the character n-gram vocabulary (most frequent kept).
 
     Returns
     -------
@@ -73,19 +96,22 @@ def build_estimators(seed: int = 0) -> dict[str, Any]:
     from sklearn.svm import LinearSVC
 
     word = TfidfVectorizer(
-        token_pattern=r"(?u)\S+", lowercase=False, ngram_range=(1, 1), min_df=2, sublinear_tf=True,
+        token_pattern=r"(?u)\S+", lowercase=False, ngram_range=(1, 1), min_df=min_df, sublinear_tf=True,
         dtype=np.float32,
     )
     char = TfidfVectorizer(
-        analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, lowercase=False,
-        dtype=np.float32, max_features=60000,
+        analyzer="char", ngram_range=(1, 3), min_df=min_df, sublinear_tf=True, lowercase=False,
+        dtype=np.float32, max_features=char_max_features,
     )
     # C chosen by 5-fold cross-validation on the training split only; class weights
     # ("balanced") scored the same there and are left out, so the training prior
     # (mostly benign messages) is kept
-    base = LinearSVC(C=0.5, random_state=seed)
+    base = LinearSVC(C=C, random_state=seed)
     clf = CalibratedClassifierCV(
-        base, method="temperature", cv=StratifiedKFold(5, shuffle=True, random_state=seed), ensemble=False
+        base,
+        method=calibration,
+        cv=StratifiedKFold(calibration_cv, shuffle=True, random_state=seed),
+        ensemble=False,
     )
     return {"word": word, "char": char, "clf": clf}
 
@@ -152,6 +178,30 @@ class Bundle:
         if self.linear is not None:
             return np.asarray(self.linear.predict_proba(X), dtype=np.float64)
         return np.asarray(self.clf.predict_proba(X), dtype=np.float64)
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """Return the linear SVM's uncalibrated decision values.
+
+        The margins of the SVM(s) inside the calibrated classifier, averaged
+        when the calibration kept one SVM per fold (``ensemble=True``). They
+        are not probabilities; the evaluation turns them into the
+        "before calibration" baseline with a softmax.
+
+        Parameters
+        ----------
+        X : sparse matrix of shape (n_samples, n_features)
+            Output of :meth:`transform`.
+
+        Returns
+        -------
+        numpy.ndarray of shape (n_samples, n_classes)
+            Columns in the order of :attr:`classes`.
+        """
+        parts = []
+        for c in self.clf.calibrated_classifiers_:
+            d = np.asarray(c.estimator.decision_function(X), dtype=np.float64)
+            parts.append(np.column_stack([-d, d]) if d.ndim == 1 else d)  # two classes: one margin
+        return np.asarray(np.mean(parts, axis=0))
 
     @property
     def classes(self) -> list[str]:

@@ -11,7 +11,7 @@ from .._normalize import NormalizedText, normalize
 from .._tokenize import JiebaTokenizer
 from ._corpus import LabelledMessage, corpus_sha256
 
-__all__ = ["FLAG_GATES", "FLAG_THRESHOLDS", "train"]
+__all__ = ["FLAG_GATES", "FLAG_THRESHOLDS", "fit_bundle", "train"]
 
 #: Minimum P(kind | sentence) for a learned flag (see ``_flagmodel``), per kind.
 FLAG_THRESHOLDS: dict[str, float] = {
@@ -35,6 +35,48 @@ FLAG_GATES: dict[str, float] = {k: 0.05 for k in FLAG_THRESHOLDS}
 # recall, and links and app names in ordinary marketing set it off. The learned
 # impersonation flag is off too: it added no recall on dev_c, and real staff
 # introducing themselves (这边是XX金融官方客服) set it off.
+
+
+def fit_bundle(texts: Sequence[str], labels: Sequence[str], *, seed: int = 0, **params: Any) -> Bundle:
+    """Normalise, featurise and fit the text classifier (no learned flagger).
+
+    The classifier half of :func:`train`, shared with
+    :class:`~wxscreen.training.WxScreenClassifier` so the two can never drift
+    apart. The learned sentence flagger needs gold flag spans, so it is fitted
+    only by :func:`train`.
+
+    Parameters
+    ----------
+    texts : sequence of str, length n_samples
+        Raw messages.
+    labels : sequence of str, length n_samples
+        Label values.
+    seed : int, default=0
+        Seed of the SVM and the calibration folds.
+    **params
+        Passed to :func:`wxscreen._features.build_estimators` (``C``,
+        ``calibration``, ``calibration_cv``, ``min_df``, ``char_max_features``).
+
+    Returns
+    -------
+    Bundle
+        ``flagger`` is None; ``metadata`` holds only ``seed`` and ``hmm``.
+    """
+    return _fit_classifier([normalize(t).text for t in texts], labels, seed=seed, **params)
+
+
+def _fit_classifier(norm: Sequence[str], labels: Sequence[str], *, seed: int, **params: Any) -> Bundle:
+    tok = JiebaTokenizer()
+    est = build_estimators(seed, **params)
+    X = feature_matrix(est["word"], est["char"], tok, norm, fit=True)
+    est["clf"].fit(X, list(labels))
+    for vec in (est["word"], est["char"]):
+        # introspection-only attribute that would dominate the file size (sklearn docs)
+        if hasattr(vec, "stop_words_"):
+            delattr(vec, "stop_words_")
+        # plain ints: skops would otherwise store every numpy scalar as its own array file
+        vec.vocabulary_ = {str(k): int(v) for k, v in vec.vocabulary_.items()}
+    return Bundle(est["word"], est["char"], est["clf"], {"seed": seed, "hmm": tok.hmm}, tok)
 
 
 def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | None = None) -> Bundle:
@@ -64,33 +106,25 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
     labels = [r.label.value for r in records if r.label is not None]
     if len(set(labels)) < 2:
         raise ValueError("training needs at least two labels")
-    tok = JiebaTokenizer()
     norms = [normalize(r.text) for r in records]
     norm = [n.text for n in norms]
-    est = build_estimators(seed)
-    X = feature_matrix(est["word"], est["char"], tok, norm, fit=True)
-    est["clf"].fit(X, labels)
-    for vec in (est["word"], est["char"]):
-        # introspection-only attribute that would dominate the file size (sklearn docs)
-        if hasattr(vec, "stop_words_"):
-            delattr(vec, "stop_words_")
-        # plain ints: skops would otherwise store every numpy scalar as its own array file
-        vec.vocabulary_ = {str(k): int(v) for k, v in vec.vocabulary_.items()}
+    bundle = _fit_classifier(norm, labels, seed=seed)
     flagger = SentenceFlagger.fit(norm, [_norm_spans(r, n) for r, n in zip(records, norms, strict=True)], seed=seed)
     flagger.thresholds = dict(FLAG_THRESHOLDS)
     flagger.gates = dict(FLAG_GATES)
+    bundle.flagger = flagger
     digest = corpus_sha256(records)
-    meta: dict[str, Any] = {
-        "model_id": model_id or f"wxscreen-tfidf-svm-{digest[:8]}",
-        "corpus_sha256": digest,
-        "seed": seed,
-        "n_train": len(records),
-        "label_counts": {lab: labels.count(lab) for lab in sorted(set(labels))},
-        "hmm": tok.hmm,
-        "flag_thresholds": dict(FLAG_THRESHOLDS),
-        "flag_gates": dict(FLAG_GATES),
-    }
-    return Bundle(est["word"], est["char"], est["clf"], meta, tok, flagger=flagger)
+    bundle.metadata.update(
+        {
+            "model_id": model_id or f"wxscreen-tfidf-svm-{digest[:8]}",
+            "corpus_sha256": digest,
+            "n_train": len(records),
+            "label_counts": {lab: labels.count(lab) for lab in sorted(set(labels))},
+            "flag_thresholds": dict(FLAG_THRESHOLDS),
+            "flag_gates": dict(FLAG_GATES),
+        }
+    )
+    return bundle
 
 
 def _norm_spans(r: LabelledMessage, norm: NormalizedText) -> list[tuple[str, str, int, int]]:
