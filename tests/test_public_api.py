@@ -13,6 +13,7 @@ EXPECTED = [
     "Flag",
     "InvalidInputError",
     "Label",
+    "MAX_MESSAGE_CHARS",
     "ModelInfo",
     "ModelLoadError",
     "ModelVersionError",

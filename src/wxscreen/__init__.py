@@ -29,7 +29,7 @@ from ._errors import (
 from ._mask import mask_identifiers
 from ._models import ChatMessage, ChatScreening, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
-from ._screener import Screener, load_screener
+from ._screener import MAX_MESSAGE_CHARS, Screener, load_screener
 
 try:
     __version__ = version("wxscreen")
@@ -44,6 +44,7 @@ __all__ = [
     "Flag",
     "InvalidInputError",
     "Label",
+    "MAX_MESSAGE_CHARS",
     "ModelInfo",
     "ModelLoadError",
     "ModelVersionError",

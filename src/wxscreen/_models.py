@@ -130,6 +130,11 @@ class Screening(BaseModel):
         The model and library versions.
     flags_complete : bool
         False when a detector pattern timed out and the flag check is partial.
+    truncated : bool
+        True when the message was longer than :data:`wxscreen.MAX_MESSAGE_CHARS`
+        characters and only its first ``MAX_MESSAGE_CHARS`` characters were
+        screened (``reasons`` says so too). Flag offsets still index the text
+        as passed in.
     """
 
     model_config = _FROZEN
@@ -140,6 +145,7 @@ class Screening(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     model: ModelInfo
     flags_complete: bool = True
+    truncated: bool = False
 
     @field_validator("scores")
     @classmethod

@@ -13,9 +13,18 @@ from ._mask import mask_identifiers
 from ._models import Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 
-__all__ = ["Screener", "load_screener"]
+__all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
 
 _LABEL_VALUES = [lab.value for lab in Label]
+
+#: Longest message screened, in characters (Python ``str`` code points). A
+#: longer text is cut here: its first ``MAX_MESSAGE_CHARS`` characters are
+#: screened and the Screening says ``truncated=True`` (and why, in ``reasons``),
+#: so nothing is lost silently and time stays bounded (about 2 s on one core;
+#: below the limit time grows linearly). 100,000 characters is some fifty
+#: times the longest WeChat bubble a person pastes; a whole pasted chat goes
+#: through :func:`wxscreen.screen_chat`, which screens message by message.
+MAX_MESSAGE_CHARS = 100_000
 
 
 def _check_text(text: object) -> str:
@@ -112,7 +121,9 @@ class Screener:
         Parameters
         ----------
         text : str
-            The message as received (one WeChat bubble or pasted block).
+            The message as received (one WeChat bubble or pasted block). Text
+            beyond :data:`MAX_MESSAGE_CHARS` characters is not screened and the
+            result says ``truncated=True``.
         lender : str or None, default=None
             The lender the reader really borrowed from, if known (e.g.
             ``"星河消费金融有限公司"``). A payee account in that name is not an
@@ -166,7 +177,11 @@ class Screener:
             raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
         if not items:
             return []
-        norms = [normalize(t) for t in items]
+        cut = [len(t) > MAX_MESSAGE_CHARS for t in items]
+        norms = [normalize(t[:MAX_MESSAGE_CHARS] if c else t) for t, c in zip(items, cut, strict=True)]
+        cut_reason = (
+            f"text longer than {MAX_MESSAGE_CHARS:,} characters: only the first {MAX_MESSAGE_CHARS:,} were screened"
+        )
         # R0: a message without a single letter, digit or Han character (empty,
         # whitespace, punctuation or emoji only) carries no evidence ⇒ other.
         live = [i for i, n in enumerate(norms) if any(ch.isalnum() for ch in n.text)]
@@ -188,8 +203,14 @@ class Screener:
         for i, norm in enumerate(norms):
             if i not in probs:
                 scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
-                reason = "rule R0: no words (empty, punctuation or emoji only) ⇒ other"
-                out.append(Screening(label=Label.OTHER, scores=scores, flags=[], reasons=[reason], model=info))
+                reasons = ["rule R0: no words (empty, punctuation or emoji only) ⇒ other"]
+                if cut[i]:
+                    reasons.append(cut_reason)
+                out.append(
+                    Screening(
+                        label=Label.OTHER, scores=scores, flags=[], reasons=reasons, model=info, truncated=cut[i]
+                    )
+                )
                 continue
             flags, complete = self._flags(norm, lender)
             label, rule_reasons = decide(probs[i], flags)
@@ -198,11 +219,14 @@ class Screener:
             reasons = [f"model: {best} ({probs[i][best]:.2f}); cues: {'、'.join(cues) or '—'}"] + rule_reasons
             if not complete:
                 reasons.append("flag check incomplete: a detector pattern timed out")
+            if cut[i]:
+                reasons.append(cut_reason)
             if self.mask_identifiers:
                 reasons = [mask_identifiers(r) for r in reasons]
             out.append(
                 Screening(
-                    label=label, scores=probs[i], flags=flags, reasons=reasons, model=info, flags_complete=complete
+                    label=label, scores=probs[i], flags=flags, reasons=reasons, model=info,
+                    flags_complete=complete, truncated=cut[i],
                 )
             )
         return out
