@@ -9,7 +9,8 @@ Measures (README "Performance" section):
 * cold start: fresh subprocess `import wxscreen; wxscreen.classify(...)` vs
   `import jieba; jieba.initialize()` (median of 5);
 * memory: peak RSS after loading and after 10,000 messages; model size on disk;
-* scaling: time per message at 1 KB, 10 KB, 100 KB, 1 MB.
+* scaling: time per message at 1 KB, 10 KB, 100 KB, 1 MB, and per 1,000 screened
+  characters (input beyond wxscreen.MAX_MESSAGE_CHARS is cut, truncated=True).
 
 Usage: python benchmarks/speed.py [--json out.json]
 """
@@ -100,11 +101,18 @@ def main() -> int:
     )
     base = "张先生您好，您在星河消费金融的借款已逾期15天，应还3,526.40元，请尽快登录APP还款。"
     scaling = {}
+    per_kb = {}
     for n in (1_000, 10_000, 100_000, 1_000_000):
         x = (base * (n // len(base) + 1))[:n]
         t = time.perf_counter()
-        s.classify(x)
-        scaling[f"{n // 1000}k_chars_s"] = round(time.perf_counter() - t, 3)
+        r = s.classify(x)
+        dt = time.perf_counter() - t
+        scaling[f"{n // 1000}k_chars_s"] = round(dt, 3)
+        screened = min(n, wxscreen.MAX_MESSAGE_CHARS)
+        per_kb[f"{n // 1000}k_chars"] = {
+            "ms_per_screened_kchar": round(dt * 1000 / (screened / 1000), 2), "truncated": r.truncated,
+        }
+    out["scaling_per_kchar"] = per_kb
     out["scaling"] = scaling
     out["machine"] = {"cores": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
     out["date"] = time.strftime("%Y-%m-%d")
@@ -125,6 +133,9 @@ def main() -> int:
         f"| model on disk (MB) / lexicons and detectors (KB) | {out['model_size_mb']} / {out['lexicon_size_kb']} | | |",
         "| time per message at 1 KB / 10 KB / 100 KB / 1 MB (s) | "
         + " / ".join(str(v) for v in scaling.values()) + " | | |",
+        "| ms per 1,000 screened characters at 1 KB / 10 KB / 100 KB / 1 MB (1 MB is cut at "
+        f"{wxscreen.MAX_MESSAGE_CHARS:,}) | "
+        + " / ".join(str(v["ms_per_screened_kchar"]) for v in per_kb.values()) + " | | |",
         "",
         f"_{out['date']}, {out['machine']['cores']} cores, {out['machine']['cpu']}, Python "  # type: ignore[index]
         f"{out['machine']['python']}; `python benchmarks/speed.py`._",  # type: ignore[index]

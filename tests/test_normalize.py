@@ -169,3 +169,33 @@ def test_variant_map(raw, expected):
 @pytest.mark.parametrize("raw", ["卫星发射成功", "企鹅很可爱", "维信金科", "wxyz", "vxd"])
 def test_variants_need_their_context(raw):
     assert normalize(raw).text == raw.lower()
+
+
+@pytest.mark.parametrize(
+    "raw, total, in_words",
+    [
+        ("转\u200b账\u200c到", 2, 2),
+        ("a\u2060b\ufeffc", 2, 2),
+        ("\u200b\u200b你好", 2, 0),  # at the edge of the text, not inside a word
+        ("你\u200b 好", 1, 0),
+        ("👨\u200d👩", 0, 0),
+    ],
+)
+def test_invisible_characters_inside_words_are_counted(raw, total, in_words):
+    n = normalize(raw)
+    assert (n.invisible, n.invisible_in_words) == (total, in_words)
+
+
+def test_hidden_characters_reach_the_model_as_a_feature():
+    from wxscreen._features import HIDDEN_TOKEN, build_estimators, feature_matrix
+    from wxscreen._tokenize import JiebaTokenizer
+
+    est = build_estimators()
+    texts = [normalize(t) for t in ["请转\u200b账\u200b到个人卡", "请转\u2060账\u2060到这张卡", "请在APP内还款", "好的谢谢"]]
+    X = feature_matrix(
+        est["word"], est["char"], JiebaTokenizer(), [n.text for n in texts], fit=True,
+        hidden=[n.invisible_in_words for n in texts],
+    )
+    col = est["word"].vocabulary_[HIDDEN_TOKEN]
+    assert [X[i, col] > 0 for i in range(4)] == [True, True, False, False]
+    assert normalize("请转\u200b账\u200b到个人卡").text == normalize("请转账到个人卡").text

@@ -119,6 +119,10 @@ class NormalizedText:
         entries.
     invisible : int
         Number of invisible format characters removed (an obfuscation signal).
+    invisible_in_words : int
+        How many of them sat between two word characters (Han, ASCII letters or
+        digits), as in ``转\u200b账``; two or more is a strong obfuscation
+        signal (DOMAIN.md §4), given to the model as a feature.
     """
 
     raw: str
@@ -126,6 +130,7 @@ class NormalizedText:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     invisible: int = 0
+    invisible_in_words: int = 0
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text to the raw text.
@@ -208,10 +213,12 @@ def _t2s_char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
-def _strip_invisible(raw: str) -> tuple[_Chars, int]:
+def _strip_invisible(raw: str) -> tuple[_Chars, int, int]:
     chars: list[str] = []
     starts: list[int] = []
     count = 0
+    in_words = 0
+    pending = 0  # counted invisible characters since the last kept character
     for i, ch in enumerate(raw):
         if ch in _DROP_EXTRA:
             continue
@@ -219,10 +226,15 @@ def _strip_invisible(raw: str) -> tuple[_Chars, int]:
             # a ZWJ inside an emoji sequence is not evasion
             if not (ch == "\u200d" and i > 0 and _category(raw[i - 1]) == "So"):
                 count += 1
+                pending += 1
             continue
+        if pending:
+            if chars and _is_word(chars[-1]) and _is_word(ch):
+                in_words += pending
+            pending = 0
         chars.append(ch)
         starts.append(i)
-    return (chars, starts, [s + 1 for s in starts]), count
+    return (chars, starts, [s + 1 for s in starts]), count, in_words
 
 
 def _nfkc_step(c: _Chars) -> _Chars:
@@ -445,7 +457,7 @@ def normalize(raw: str) -> NormalizedText:
     """
     if not isinstance(raw, str):
         raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
-    c, invisible = _strip_invisible(raw)
+    c, invisible, in_words = _strip_invisible(raw)
     c = _nfkc_step(c)
     c = _t2s_step(c)
     chars, starts, ends = c
@@ -454,4 +466,4 @@ def normalize(raw: str) -> NormalizedText:
     c = _variant_step(c)
     c = _numeral_step(c)
     chars, starts, ends = c
-    return NormalizedText(raw, "".join(chars), tuple(starts), tuple(ends), invisible)
+    return NormalizedText(raw, "".join(chars), tuple(starts), tuple(ends), invisible, in_words)

@@ -189,7 +189,9 @@ class Screener:
         probs: dict[int, dict[str, float]] = {}
         X = None
         if live:
-            X = self.bundle.transform([norms[i].text for i in live])
+            X = self.bundle.transform(
+                [norms[i].text for i in live], hidden=[norms[i].invisible_in_words for i in live]
+            )
             P = self.bundle.predict_proba(X)
             classes = self.bundle.classes
             for row, i in enumerate(live):

@@ -41,9 +41,11 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
     if len(set(labels)) < 2:
         raise ValueError("training needs at least two labels")
     tok = JiebaTokenizer()
-    norm = [normalize(r.text).text for r in records]
+    norms = [normalize(r.text) for r in records]
     est = build_estimators(seed)
-    X = feature_matrix(est["word"], est["char"], tok, norm, fit=True)
+    X = feature_matrix(
+        est["word"], est["char"], tok, [n.text for n in norms], fit=True, hidden=[n.invisible_in_words for n in norms]
+    )
     est["clf"].fit(X, labels)
     for vec in (est["word"], est["char"]):
         # introspection-only attribute that would dominate the file size (sklearn docs)
