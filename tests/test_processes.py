@@ -30,19 +30,13 @@ def _screen_in_worker(args):
     return os.getpid(), out, tok._BUILD_COUNT
 
 
-def test_screener_works_in_a_spawn_pool(raw_screener):
+def test_screener_works_in_a_spawn_pool(raw_screener, monkeypatch):
     serial = [s.model_dump_json() for s in raw_screener.classify_many(TEXTS)]
     blob = pickle.dumps(raw_screener)
     env_path = os.environ.get("PYTHONPATH", "")
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env_path]) if env_path else str(ROOT / "src")
-    try:
-        with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
-            results = list(pool.map(_screen_in_worker, [(blob, TEXTS[:3]), (blob, TEXTS[3:]), (blob, TEXTS)]))
-    finally:
-        if env_path:
-            os.environ["PYTHONPATH"] = env_path
-        else:
-            del os.environ["PYTHONPATH"]
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT / "src"), env_path])))
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_screen_in_worker, [(blob, TEXTS[:3]), (blob, TEXTS[3:]), (blob, TEXTS)]))
     pids = {pid for pid, _, _ in results}
     assert pids and os.getpid() not in pids
     assert results[0][1][:3] + results[1][1][:2] == serial
