@@ -27,6 +27,7 @@ def corpus():
     from wxscreen.training import load_corpus
 
     return {
-        "train": load_corpus(CORPORA / "train.jsonl"),
+        # what `wxscreen train corpora` fits on: the train split and the spent dev set
+        "train": load_corpus([CORPORA / "train.jsonl", CORPORA / "dev.jsonl"]),
         "test": load_corpus(CORPORA / "test.jsonl"),
     }

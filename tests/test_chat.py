@@ -91,7 +91,7 @@ def test_plain_text_is_one_message(screener):
 )
 def test_time_separators(line, now, expected):
     msgs = parse_chat(f"{line}\n李专员:\n请尽快还款\n", now=now)
-    assert msgs[0][1] == expected
+    assert msgs[0].time == expected
 
 
 def test_empty_and_type_errors():
@@ -122,3 +122,252 @@ def test_chat_output_is_masked(screener):
     r = wxscreen.screen_chat(chat, screener=screener)
     dumped = r.model_dump_json()
     assert "13800138000" not in dumped and "0212345678" not in dumped
+
+
+# --- layouts and semantics added for issue #4 -------------------------------------------------
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "chats"
+
+
+def test_issue_chat_is_the_must_pass_case(screener):
+    """Issue #4's paste: 3 messages, blank lines between, transfer flag on the collector's last."""
+    r = wxscreen.screen_chat(ISSUE_CHAT, screener=screener)
+    assert len(r.messages) == 3
+    assert [m.is_borrower for m in r.messages] == [False, True, False]
+    assert r.messages[1].text == "我下周还" and r.messages[1].screening.flags == []
+    assert [f.kind for f in r.messages[2].screening.flags if f.kind == "unofficial_transfer"]
+    assert r.escalation == [(0, r.messages[0].screening.label), (2, Label.POSSIBLE_SCAM)]
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.stem)
+def test_offsets_index_the_block_on_every_fixture(raw_screener, path):
+    block = path.read_bytes().decode("utf-8")
+    r = wxscreen.screen_chat(block, now=dt.datetime(2024, 5, 8, 12), screener=raw_screener)
+    for m in r.messages:
+        assert block[m.start : m.end] == m.text
+        if m.quote is not None:
+            assert block[m.quote.start : m.quote.end] == m.quote.text
+            assert not (m.start <= m.quote.start < m.end)
+        for f in m.screening.flags:
+            assert m.start <= f.start <= f.end <= m.end
+            assert block[f.start : f.end] == f.evidence
+        for e in m.screening.entities:
+            assert m.start <= e.start <= e.end <= m.end
+            assert block[e.start : e.end] == e.text
+        if m.is_borrower:
+            assert m.screening.label is Label.OTHER and m.screening.flags == []
+
+
+@pytest.mark.parametrize(
+    "card",
+    ["[链接]", "[转账] ¥500.00", "[转账]已收款", "[转账]请收款", "[红包]", "[文件]", "[表情]", "[图片]", "[语音]",
+     "[视频]", "[位置]", "[名片]", "语音通话 通话时长 00:12", "视频通话 已取消", "[捂脸][抱拳]", "¥888.00"],
+)
+def test_placeholders_alone_are_never_risky(screener, card):
+    chat = f"催收小王 2024/5/3 10:00\n{card}\n张先生 2024/5/3 10:01\n好\n"
+    r = wxscreen.screen_chat(chat, screener=screener)
+    assert r.messages[0].text == card
+    assert r.messages[0].screening.flags == [] and r.messages[0].screening.label is Label.OTHER
+
+
+def test_placeholders_stay_in_text_and_text_around_them_is_screened(screener):
+    chat = "催收小王 2024/5/3 10:00\n[图片]\n把钱转到我个人支付宝[抱拳]\n张先生 2024/5/3 10:01\n好\n"
+    r = wxscreen.screen_chat(chat, screener=screener)
+    assert r.messages[0].text == "[图片]\n把钱转到我个人支付宝[抱拳]"
+    assert r.messages[0].screening.label is Label.POSSIBLE_SCAM
+
+
+def test_quoted_words_are_not_the_repliers(raw_screener):
+    chat = (
+        "小王 2024/5/3 10:00\n把验证码发给我，转账到我个人卡上\n"
+        "客服小李 2024/5/3 10:05\n「小王：把验证码发给我，转账到我个人卡上」\n- - - - - - - - - - - - - - -\n收到，我们核实一下\n"
+        "客服小李 2024/5/3 10:06\n收到你说的「小王：验证码发给我」这句，已记录\n"
+    )
+    r = wxscreen.screen_chat(chat, me="小王", screener=raw_screener)
+    reply, middle = r.messages[1], r.messages[2]
+    assert reply.text == "收到，我们核实一下"
+    assert reply.quote is not None and reply.quote.speaker == "小王"
+    assert reply.quote.text == "把验证码发给我，转账到我个人卡上"
+    assert reply.screening.flags == [] and reply.screening.label is not Label.POSSIBLE_SCAM
+    # a quote in the middle of a message stays in its text but is not screened
+    assert "「小王：验证码发给我」" in middle.text and middle.quote is None
+    assert middle.screening.flags == []
+
+
+def test_yinyong_quote_line(raw_screener):
+    chat = "专员：\n请提供验证码\n张先生：\n引用 专员 的消息：请提供验证码\n我不会给你\n专员：\n好的\n"
+    r = wxscreen.screen_chat(chat, me="张先生", screener=raw_screener)
+    assert [m.text for m in r.messages] == ["请提供验证码", "我不会给你", "好的"]
+    assert r.messages[1].quote is not None and r.messages[1].quote.text == "请提供验证码"
+
+
+def test_forwarded_messages_are_flat_with_depth_and_record(screener):
+    block = (FIXTURES / "12_forward_indented.txt").read_text("utf-8")
+    r = wxscreen.screen_chat(block, screener=screener)
+    assert [m.depth for m in r.messages] == [0, 0, 1, 1, 1, 0]
+    assert [m.record for m in r.messages] == [None, None, 1, 1, 1, None]
+    assert [m.forwarded for m in r.messages] == [False, False, True, True, True, False]
+    assert r.messages[1].text.startswith("[聊天记录]")
+    # the scam inside the forwarded record sets the verdict
+    assert r.label is Label.POSSIBLE_SCAM and r.messages[r.first_risky].forwarded
+    assert r.borrower == "高雅"
+
+
+def test_system_lines_never_reach_messages(screener):
+    block = (FIXTURES / "19_system_lines.txt").read_text("utf-8")
+    r = wxscreen.screen_chat(block, screener=screener)
+    joined = "\n".join(m.text for m in r.messages)
+    for sys_line in ("以上是打招呼的内容", "与对方发生资金往来可能存在风险", "你已添加了", "撤回了一条消息", "拍了拍"):
+        assert sys_line not in joined
+    assert r.borrower == "谭女士"  # 你已添加了卢经理 ⇒ 卢经理 is the other side
+
+
+@pytest.mark.parametrize(
+    "ts, expected",
+    [
+        ("上午 12:05", dt.datetime(2024, 5, 8, 0, 5)),
+        ("中午 1:10", dt.datetime(2024, 5, 8, 13, 10)),
+        ("晚上 8:15", dt.datetime(2024, 5, 8, 20, 15)),
+        ("前天 07:00", dt.datetime(2024, 5, 6, 7, 0)),
+        ("周日 10:00", dt.datetime(2024, 5, 5, 10, 0)),
+        ("星期三 09:10", dt.datetime(2024, 5, 1, 9, 10)),  # now is a Wednesday: a week back
+        ("12月30日 10:00", dt.datetime(2023, 12, 30, 10, 0)),  # never after now
+    ],
+)
+def test_relative_times_resolve_against_now(ts, expected):
+    msgs = parse_chat(f"{ts}\n李专员:\n请尽快还款\n", now=dt.datetime(2024, 5, 8, 12, 0))
+    assert msgs[0].time == expected
+
+
+def test_relative_times_without_now_are_none_and_tz_follows_now():
+    chat = "昨天 20:15\n李专员:\n请尽快还款\n2024/5/3 14:22\n李专员:\n好\n"
+    assert [m.time for m in parse_chat(chat)] == [None, dt.datetime(2024, 5, 3, 14, 22)]
+    tz = dt.timezone(dt.timedelta(hours=8))
+    got = parse_chat(chat, now=dt.datetime(2024, 5, 8, 12, tzinfo=tz))
+    assert got[0].time == dt.datetime(2024, 5, 7, 20, 15, tzinfo=tz)
+
+
+def test_bare_header_time_takes_the_date_of_the_separator_above():
+    chat = "昨天\u300020:00\n小王 20:01\n你好\n张三 20:05\n在\n"
+    got = parse_chat(chat.replace("\u3000", " "), now=dt.datetime(2024, 5, 8, 12))
+    assert [m.time for m in got] == [dt.datetime(2024, 5, 7, 20, 1), dt.datetime(2024, 5, 7, 20, 5)]
+
+
+def test_borrower_hints():
+    import types
+
+    def fake(texts):
+        return [
+            types.SimpleNamespace(scores={"other": 0.1 if "还款" in t else 0.9}) for t in texts
+        ]
+
+    from wxscreen._chat import _infer_borrower
+
+    def infer(chat):
+        parsed = parse_chat(chat)
+        return _infer_borrower(chat, parsed, fake([chat[p.start : p.end] for p in parsed]))
+
+    assert infer("我：请问\n客服：请还款\n我：好\n客服：还款\n") == "我"
+    assert infer("李专员 @某金融：还款\n张三：好的\n李专员 @某金融：好\n张三：还款\n") == "张三"
+    assert infer("你已添加了阿明，现在可以开始聊天了。\n阿明：你好\n阿红：还款\n") == "阿红"
+    assert infer("阿明：你好\n阿明：在吗\n") is None
+
+
+def test_field_label_lines_are_not_speakers(screener):
+    text = "请转到以下账户：\n户名：李某\n账号：6222 **** **** 1234\n户名：李某\n账号：6222 **** **** 1234\n"
+    r = wxscreen.screen_chat(text, screener=screener)
+    assert len(r.messages) == 1 and r.messages[0].speaker is None
+
+
+def test_cli_chat_table(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(ISSUE_CHAT))
+    assert main(["chat", "-", "--now", "2024-05-08T12:00"]) == 0
+    out = capsys.readouterr().out
+    rows = [ln for ln in out.splitlines() if ln[:3].strip().isdigit()]
+    assert len(rows) == 3
+    assert "张先生 (borrower)" in rows[1] and "other" in rows[1]
+    assert "possible_scam" in rows[2]
+    assert "verdict: possible_scam 疑似诈骗" in out
+    assert "borrower: 张先生 (inferred)" in out
+    assert "escalation: #0" in out and "#2 possible_scam" in out
+    assert "6222****0000" in out  # already masked in the paste; full numbers never shown
+
+
+def test_cli_chat_table_shows_depth_and_quotes(capsys):
+    assert main(["chat", str(FIXTURES / "16_quote_top_with_dashes.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "↪ quoting 严专员" in out
+    assert main(["chat", str(FIXTURES / "14_nested_records_depth2.txt"), "--me", "林晓"]) == 0
+    out = capsys.readouterr().out
+    assert "↳ 债务规划师阿杰" in out and "borrower: 林晓 (given)" in out
+    assert "5 inside forwarded records" in out
+
+
+def test_a_line_ending_in_de_liaotian_jilu_is_not_always_a_record():
+    chat = "小王 2024/5/3 10:00\n这是他发给我的聊天记录\n你看看\n张三 2024/5/3 10:01\n好\n"
+    msgs = parse_chat(chat)
+    assert [chat[p.start : p.end] for p in msgs] == ["这是他发给我的聊天记录\n你看看", "好"]
+    assert all(p.depth == 0 for p in msgs)
+
+
+def test_one_message_mentioning_a_chat_record_stays_one_message():
+    text = "这是他发给我的聊天记录\n请转到以下账户：\n6222 **** **** 1234"
+    assert len(parse_chat(text)) == 1
+
+
+def test_title_names_in_quotes_are_speakers_inside_the_record():
+    chat = "阿林：[聊天记录]\n阿林和“某某理赔中心”的聊天记录\n  某某理赔中心：请转到监管账户\n阿林：这是真的吗\n"
+    msgs = parse_chat(chat)
+    assert [(p.speaker, p.depth) for p in msgs] == [("阿林", 0), ("某某理赔中心", 1), ("阿林", 0)]
+
+
+def test_every_span_field_of_a_message_screening_moves_to_block_offsets():
+    from wxscreen import Flag, ModelInfo, Screening
+    from wxscreen._chat import _to_block
+
+    scores = {lab.value: (1.0 if lab is Label.OTHER else 0.0) for lab in Label}
+    flag = Flag(kind="threat", detail="violence", start=2, end=4, evidence="xx", rule="r", score=0.9)
+    res = Screening(label=Label.OTHER, scores=scores, flags=[flag], model=ModelInfo(
+        wxscreen_version="0", model_id="m", trained_on="t"))
+    moved = _to_block(res, 10, "abCDef")
+    assert (moved.flags[0].start, moved.flags[0].end, moved.flags[0].evidence) == (12, 14, "CD")
+
+
+def test_transfer_card_amount_stays_visible_to_the_screener():
+    from wxscreen._chat import _screen_view
+
+    view = _screen_view("[转账]请你确认收款\n¥2,000.00\n[图片]")
+    assert view.split() == ["¥2,000.00"]
+    assert len(view) == len("[转账]请你确认收款\n¥2,000.00\n[图片]")
+
+
+@pytest.mark.parametrize("note", ["帮我看看这个：", "大家帮忙看看:"])
+def test_a_note_above_the_chat_is_a_message_not_a_header(note):
+    chat = f"{note}\n{ISSUE_CHAT}"
+    msgs = parse_chat(chat)
+    assert (msgs[0].speaker, chat[msgs[0].start : msgs[0].end]) == (None, note)
+    assert [p.speaker for p in msgs[1:]] == ["催收小王", "张先生", "催收小王"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["还款日期：\n2024-05-10\n请按时在APP还款", "您的账单\n2024年5月10日\n到期", "逾期起算日\n2024/5/1 14:00\n以系统为准"],
+)
+def test_a_date_alone_in_one_message_does_not_split_it(text):
+    assert [(p.start, p.end) for p in parse_chat(text)] == [(0, len(text))]
+
+
+def test_date_only_separators_date_the_bare_header_times():
+    chat = "====== 2024-05-03 ======\n小王 14:00\n你好\n2024-05-04\n小王 09:30\n在吗\n张三 09:45\n在\n"
+    assert [p.time for p in parse_chat(chat)] == [
+        dt.datetime(2024, 5, 3, 14, 0), dt.datetime(2024, 5, 4, 9, 30), dt.datetime(2024, 5, 4, 9, 45)
+    ]
+
+
+def test_inline_messages_with_bracketed_times():
+    chat = "[2024-05-03 14:22:10] 童专员: 您好\n[14:30] 鲍先生：好的\n"
+    got = parse_chat(chat, now=dt.datetime(2024, 5, 8, 12))
+    assert [(p.speaker, chat[p.start : p.end], p.time) for p in got] == [
+        ("童专员", "您好", dt.datetime(2024, 5, 3, 14, 22, 10)),
+        ("鲍先生", "好的", dt.datetime(2024, 5, 3, 14, 30)),
+    ]

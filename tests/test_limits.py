@@ -47,11 +47,13 @@ def test_text_at_the_limit_is_screened_whole(raw_screener, small_limit):
     assert any(f.detail == "verification_code" and f.end == len(text) for f in s.flags)
 
 
-def test_one_character_more_is_cut(raw_screener, small_limit):
-    text = _filler(small_limit - len(CUE) + 1) + CUE
+def test_text_beyond_the_limit_is_cut(raw_screener, small_limit):
+    text = _filler(small_limit) + CUE
+    assert raw_screener.classify(_filler(small_limit)).truncated is False
     s = raw_screener.classify(text)
     assert s.truncated is True
-    assert not any(f.detail == "verification_code" for f in s.flags)
+    assert not any(f.detail == "verification_code" for f in s.flags)  # the cue lies wholly beyond the limit
+    assert all(f.end <= small_limit for f in s.flags)
     assert any(f"{small_limit:,}" in r for r in s.reasons)
 
 

@@ -7,9 +7,11 @@ import wxscreen.training
 
 EXPECTED = [
     "ChatMessage",
+    "ChatQuote",
     "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",
+    "Entity",
     "Flag",
     "InvalidInputError",
     "Label",
@@ -27,6 +29,7 @@ EXPECTED = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "render_report",
     "screen_chat",
 ]
 

@@ -27,8 +27,9 @@ from ._errors import (
     WxScreenError,
 )
 from ._mask import mask_identifiers
-from ._models import ChatMessage, ChatScreening, Flag, Label, ModelInfo, Screening
+from ._models import ChatMessage, ChatQuote, ChatScreening, Entity, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
+from ._report import render_report
 from ._screener import MAX_MESSAGE_CHARS, Screener, load_screener
 
 try:
@@ -38,9 +39,11 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 
 __all__ = [
     "ChatMessage",
+    "ChatQuote",
     "ChatScreening",
     "CorpusFormatError",
     "DetectorSpecError",
+    "Entity",
     "Flag",
     "InvalidInputError",
     "Label",
@@ -58,6 +61,7 @@ __all__ = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "render_report",
     "screen_chat",
 ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterable
 
@@ -24,7 +25,7 @@ def default_screener() -> Screener:
     return _default
 
 
-def classify(text: str, *, lender: str | None = None) -> Screening:
+def classify(text: str, *, lender: str | None = None, now: dt.datetime | None = None) -> Screening:
     """Screen one WeChat message with the shipped model.
 
     Parameters
@@ -34,12 +35,16 @@ def classify(text: str, *, lender: str | None = None) -> Screening:
     lender : str or None, default=None
         The lender the reader really borrowed from, if known: a payee account in
         that name is not flagged as an unofficial transfer.
+    now : datetime or None, default=None
+        When the message was received: resolves relative deadlines (今天,
+        3天内) in ``entities``.
 
     Returns
     -------
     Screening
         Label, calibrated scores of the five labels, flags with evidence
-        offsets into ``text``, reasons and model information.
+        offsets into ``text``, reasons, entities (amounts, days overdue,
+        deadlines, identifiers …) and model information.
 
     Raises
     ------
@@ -53,10 +58,12 @@ def classify(text: str, *, lender: str | None = None) -> Screening:
     >>> r.label.value, r.flags[0].detail
     ('possible_scam', 'verification_code')
     """
-    return default_screener().classify(text, lender=lender)
+    return default_screener().classify(text, lender=lender, now=now)
 
 
-def classify_many(texts: Iterable[str], *, lender: str | None = None) -> list[Screening]:
+def classify_many(
+    texts: Iterable[str], *, lender: str | None = None, now: dt.datetime | None = None
+) -> list[Screening]:
     """Screen many messages at once (one feature transform, one predict).
 
     Parameters
@@ -64,6 +71,8 @@ def classify_many(texts: Iterable[str], *, lender: str | None = None) -> list[Sc
     texts : iterable of str
         Messages; a generator is fine. A bare ``str`` is refused.
     lender : str or None, default=None
+        See :func:`classify`.
+    now : datetime or None, default=None
         See :func:`classify`.
 
     Returns
@@ -78,4 +87,4 @@ def classify_many(texts: Iterable[str], *, lender: str | None = None) -> list[Sc
     TypeError
         If an element is not a ``str``.
     """
-    return default_screener().classify_many(texts, lender=lender)
+    return default_screener().classify_many(texts, lender=lender, now=now)

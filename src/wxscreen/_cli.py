@@ -1,4 +1,4 @@
-"""Command-line interface: ``wxscreen classify|train|eval``."""
+"""Command-line interface: ``wxscreen classify|chat|report|train|eval``."""
 
 from __future__ import annotations
 
@@ -83,17 +83,109 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     if args.json:
         sys.stdout.write(res.model_dump_json() + "\n")
         return 0
+    _chat_table(res, given_me=args.me is not None, out=sys.stdout)
+    return 0
+
+
+_ZH = {
+    "possible_scam": "疑似诈骗",
+    "suspicious": "可疑",
+    "negotiation_offer": "协商还款",
+    "collection_notice": "催收通知",
+    "other": "其他",
+}
+
+
+def _width(text: str) -> int:
+    """Display width in terminal columns (East Asian wide and full-width characters count 2)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` columns (with … when cut) and pad it with spaces."""
+    if _width(text) > width:
+        out = ""
+        for c in text:
+            if _width(out + c) > width - 1:
+                break
+            out += c
+        text = out + "…"
+    return text + " " * (width - _width(text))
+
+
+def _chat_table(res: Any, *, given_me: bool, out: TextIO) -> None:
+    """Print a ChatScreening as a per-message table followed by the verdict."""
+    out.write(f"{'#':>3}  {_fit('time', 16)}  {_fit('speaker', 22)}  {_fit('label', 28)}  message\n")
     for i, m in enumerate(res.messages):
-        who = (m.speaker or "?") + (" (borrower)" if m.is_borrower else "")
+        who = ("  " * m.depth + "↳ " if m.depth else "") + (m.speaker or "?") + (" (borrower)" if m.is_borrower else "")
         when = m.time.strftime("%Y-%m-%d %H:%M") if m.time else "-"
-        first = m.text.replace("\n", " ")
-        sys.stdout.write(f"{i:>3} {when:<16} {who:<20} {m.screening.label.value:<18} {first[:60]}\n")
+        lab = m.screening.label.value
+        text = " ".join(m.text.split())
+        row = f"{i:>3}  {_fit(when, 16)}  {_fit(who, 22)}  {_fit(f'{lab} {_ZH[lab]}', 28)}  {_fit(text, 48)}"
+        out.write(row.rstrip() + "\n")
+        pad = " " * 5
+        if m.quote is not None:
+            quoted = " ".join(m.quote.text.split())
+            out.write(f"{pad}↪ quoting {m.quote.speaker or '?'}: {_fit(quoted, 48).rstrip()} (not screened)\n")
         for f in m.screening.flags:
-            sys.stdout.write(f"      flag {f.kind}/{f.detail} «{f.evidence}»\n")
-    sys.stdout.write(f"verdict: {res.label.value}")
-    if res.first_risky is not None:
-        sys.stdout.write(f" (first risky message: {res.first_risky})")
-    sys.stdout.write("\n")
+            out.write(f"{pad}⚑ {f.kind}/{f.detail} [{f.start}:{f.end}] «{f.evidence}»\n")
+    n_fwd = sum(1 for m in res.messages if m.depth)
+    lab = res.label.value
+    out.write(f"\nverdict: {lab} {_ZH[lab]}")
+    if res.escalation:
+        worst = res.escalation[-1][0]
+        out.write(f" — worst at message {worst} ({res.messages[worst].speaker or '?'})")
+    out.write("\n")
+    if res.borrower is not None:
+        out.write(f"borrower: {res.borrower} ({'given' if given_me else 'inferred'}); their messages are other\n")
+    else:
+        out.write("borrower: unknown (pass --me NAME); every message was screened\n")
+    if res.escalation:
+        steps = " → ".join(f"#{i} {label.value}" for i, label in res.escalation)
+        out.write(f"escalation: {steps}\n")
+    out.write(f"first risky message: {'#' + str(res.first_risky) if res.first_risky is not None else 'none'}\n")
+    out.write(f"messages: {len(res.messages)}" + (f" ({n_fwd} inside forwarded records)" if n_fwd else "") + "\n")
+
+
+def _read_source(name: str) -> bytes:
+    """The pasted chat as exact bytes, from a file or ``-`` (stdin)."""
+    if name == "-":
+        buf = getattr(sys.stdin, "buffer", None)
+        if buf is not None:
+            return bytes(buf.read())
+        return sys.stdin.read().encode("utf-8", "surrogatepass")
+    with open(name, "rb") as fh:
+        return fh.read()
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from . import load_screener, render_report, screen_chat
+
+    raw = _read_source(args.file)
+    # The SHA-256 in the report is of these exact bytes (a BOM included); for screening a leading
+    # BOM is dropped and undecodable bytes become U+FFFD.
+    text = raw.decode("utf-8-sig", errors="replace")
+    now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
+    screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
+    res = screen_chat(text, me=args.me, now=now, screener=screener)
+    out = render_report(
+        res,
+        format=args.format,
+        lang=args.lang,
+        source=raw,
+        screened_at=dt.datetime.now(dt.timezone.utc),
+        mask=not args.no_mask,
+    )
+    if args.out:
+        Path(args.out).write_text(out, encoding="utf-8")
+        sys.stderr.write(f"report written to {args.out} (verdict: {res.label.value})\n")
+    else:
+        sys.stdout.write(out)
     return 0
 
 
@@ -106,6 +198,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
 
     root = Path(args.corpus)
     train_files = sorted(root.glob("train*.jsonl")) if root.is_dir() else [root]
+    if root.is_dir() and not args.no_dev:
+        # the development set tunes detector patterns and flagger thresholds
+        # first (written blind for that); the shipped model then learns from it too
+        train_files += sorted(root.glob("dev*.jsonl"))
     test_files = sorted(root.glob("test*.jsonl")) if root.is_dir() else []
     if not train_files:
         sys.stderr.write(f"wxscreen train: no train*.jsonl in {root}\n")
@@ -202,8 +298,24 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
     h.set_defaults(func=_cmd_chat)
 
-    t = sub.add_parser("train", help="train a model from CORPUS_DIR (train*.jsonl; test*.jsonl is evaluated)")
+    r = sub.add_parser(
+        "report", help="evidence report of a pasted chat (FILE or - for stdin) as Markdown, JSON or one HTML file"
+    )
+    r.add_argument("file")
+    r.add_argument("--format", choices=["md", "json", "html"], default="md")
+    r.add_argument("--out", default=None, help="write the report to this file (default: stdout)")
+    r.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headings and advice")
+    r.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
+    r.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    r.add_argument("--model", default=None)
+    r.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
+    r.set_defaults(func=_cmd_report)
+
+    t = sub.add_parser(
+        "train", help="train a model from CORPUS_DIR (train*.jsonl and dev*.jsonl; test*.jsonl is evaluated)"
+    )
     t.add_argument("corpus")
+    t.add_argument("--no-dev", action="store_true", help="leave dev*.jsonl out of training")
     t.add_argument("--out", required=True, help="output bundle directory")
     t.add_argument("--seed", type=int, default=0)
     t.set_defaults(func=_cmd_train)

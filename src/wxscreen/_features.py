@@ -123,6 +123,8 @@ class Bundle:
         Versions, labels, corpus hash and metrics (see ``_persist``).
     tokenizer : JiebaTokenizer
         The tokenizer the word features were trained with.
+    flagger : SentenceFlagger or None
+        The learned sentence-level flagger (``_flagmodel``), if trained.
     """
 
     word: Any
@@ -130,6 +132,7 @@ class Bundle:
     clf: Any
     metadata: dict[str, Any]
     tokenizer: JiebaTokenizer = field(default_factory=JiebaTokenizer)
+    flagger: Any = None
     _names: np.ndarray | None = field(default=None, repr=False)
     _coef: np.ndarray | None = field(default=None, repr=False)
 

@@ -7,13 +7,16 @@ import enum
 import math
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 __all__ = [
     "LABEL_ORDER",
     "RISKY_LABELS",
     "ChatMessage",
+    "ChatQuote",
     "ChatScreening",
+    "Entity",
+    "EntityType",
     "Flag",
     "FlagKind",
     "Label",
@@ -99,6 +102,80 @@ class Flag(BaseModel):
         return self
 
 
+EntityType = Literal[
+    "amount",
+    "overdue_days",
+    "deadline",
+    "lender",
+    "phone",
+    "bank_card",
+    "id_number",
+    "account_handle",
+    "url",
+    "case_number",
+]
+
+EntityValue = tuple[float, float] | float | int | dt.datetime | str | None
+
+
+class Entity(BaseModel):
+    """A structured fact found in a message (LABELS.md §3), with its raw span.
+
+    Attributes
+    ----------
+    type : str
+        ``amount``, ``overdue_days``, ``deadline``, ``lender``, ``phone``,
+        ``bank_card``, ``id_number``, ``account_handle``, ``url`` or
+        ``case_number``.
+    start, end : int
+        Offsets, in characters, into the ORIGINAL text passed in.
+    text : str
+        ``text[start:end]``; phone, card and ID numbers and account handles are
+        masked (first and last 4 digits at most) unless the screener was built
+        with ``mask_identifiers=False``.
+    value : float, (float, float), int, datetime, str or None
+        By type: ``amount`` — yuan as ``float``, or ``(low, high)`` for a range
+        such as 两三千; ``overdue_days`` — ``int``; ``deadline`` — ``datetime``
+        when the date is absolute or resolvable from the ``now`` given to
+        ``classify``, else ``None``; identifiers — the number or id (digits only
+        for phones and cards, masked like ``text``); ``lender``, ``url``,
+        ``case_number`` — the name or address after NFKC (Simplified for
+        lenders).
+
+    Notes
+    -----
+    The span conventions (what a span includes) are in the docstring of
+    ``wxscreen._entities`` and the fixture set ``tests/fixtures/entities.jsonl``.
+    """
+
+    model_config = _FROZEN
+
+    type: EntityType
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    value: EntityValue = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _typed_value(cls, v: object, info: ValidationInfo) -> object:
+        # JSON round trips: a range arrives as a list, a deadline as a string.
+        kind = info.data.get("type")
+        if kind == "amount" and isinstance(v, list):
+            return tuple(v)
+        if kind == "deadline" and isinstance(v, str):
+            return dt.datetime.fromisoformat(v)
+        if kind == "overdue_days" and isinstance(v, float) and v.is_integer():
+            return int(v)
+        return v
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Entity:
+        if self.end < self.start:
+            raise ValueError(f"entity end {self.end} is before start {self.start}")
+        return self
+
+
 class ModelInfo(BaseModel):
     """Which model and library produced a Screening."""
 
@@ -135,6 +212,14 @@ class Screening(BaseModel):
         characters and only its first ``MAX_MESSAGE_CHARS`` characters were
         screened (``reasons`` says so too). Flag offsets still index the text
         as passed in.
+    advice : list of str
+        Short, concrete steps for the reader derived from the label and flags
+        (``src/wxscreen/_advice.py``; Chinese by default, English with the
+        Screener's ``advice_lang="en"``). Empty for ``other`` without flags.
+    entities : list of Entity
+        Structured facts (amounts, days overdue, deadlines, lender, phone, card
+        and ID numbers, account handles, URLs, case numbers) in text order,
+        each with its raw span; never used for the label.
     """
 
     model_config = _FROZEN
@@ -146,6 +231,8 @@ class Screening(BaseModel):
     model: ModelInfo
     flags_complete: bool = True
     truncated: bool = False
+    advice: list[str] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
 
     @field_validator("scores")
     @classmethod
@@ -167,6 +254,28 @@ class Screening(BaseModel):
         return self.label in RISKY_LABELS
 
 
+class ChatQuote(BaseModel):
+    """The quoted part of a quoted reply (``「名字：引用内容」`` or ``引用 名字 的消息：…``).
+
+    Attributes
+    ----------
+    speaker : str or None
+        Whose words are quoted, as the quote names them.
+    text : str
+        The quoted words, ``block[start:end]`` (identifiers masked by default).
+    start, end : int
+        Character offsets into the pasted block. The quote lies outside its
+        message's ``start``/``end`` and is never screened as the replier's words.
+    """
+
+    model_config = _FROZEN
+
+    speaker: str | None
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
 class ChatMessage(BaseModel):
     """One message of a pasted chat.
 
@@ -175,13 +284,25 @@ class ChatMessage(BaseModel):
     speaker : str or None
         The display name, when the paste shows one.
     time : datetime or None
-        When it was sent, when the paste shows a resolvable time.
+        When it was sent, when the paste shows a time that can be resolved
+        (relative times need ``now``; see ``screen_chat``).
     text : str
-        The message text, ``block[start:end]``.
+        The message text, ``block[start:end]`` (identifiers masked by default,
+        same length). A ``[聊天记录]`` card's text is the marker and its title.
     start, end : int
-        Character offsets into the pasted block.
+        Character offsets into the pasted block; a quoted reply's quote is
+        outside them (see ``quote``).
     is_borrower : bool
         True for the borrower's own messages (labelled ``other``).
+    depth : int
+        0 for a message of the chat itself, 1 for a message inside a merged
+        forwarded record (``[聊天记录]``), 2 for a record forwarded inside a
+        record, and so on. Forwarded messages are listed flat, in paste order.
+    record : int or None
+        For a forwarded message, the index in ``ChatScreening.messages`` of the
+        ``[聊天记录]`` card that carried its record; None at top level.
+    quote : ChatQuote or None
+        The quoted message, when this is a quoted reply.
     screening : Screening
         The verdict on this message; its flag offsets index the whole block.
     """
@@ -194,7 +315,15 @@ class ChatMessage(BaseModel):
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     is_borrower: bool = False
+    depth: int = Field(default=0, ge=0)
+    record: int | None = None
+    quote: ChatQuote | None = None
     screening: Screening
+
+    @property
+    def forwarded(self) -> bool:
+        """True for a message inside a merged forwarded record (``depth`` ≥ 1)."""
+        return self.depth > 0
 
 
 class ChatScreening(BaseModel):
@@ -207,11 +336,18 @@ class ChatScreening(BaseModel):
     borrower : str or None
         The speaker taken as the borrower (given or inferred).
     label : Label
-        The worst label among the other speakers' messages.
+        The worst label among the messages not written by the borrower,
+        messages inside forwarded records included.
     first_risky : int or None
         Index of the first ``suspicious`` or ``possible_scam`` message.
     escalation : list of (int, Label)
-        Each message index at which the conversation's worst label so far rose.
+        Each message index at which the worst label of the other side so far
+        rose above ``other``, with that label (empty when every message is
+        ``other``); the last entry is the message that set the verdict.
+    advice : list of str
+        What the verdict and every flag of the other speakers' messages call
+        for, most urgent first, each item once (empty when the verdict is
+        ``other`` and nothing was flagged).
     """
 
     model_config = _FROZEN
@@ -221,3 +357,4 @@ class ChatScreening(BaseModel):
     label: Label
     first_risky: int | None
     escalation: list[tuple[int, Label]]
+    advice: list[str] = Field(default_factory=list)

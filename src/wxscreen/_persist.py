@@ -2,16 +2,17 @@
 
 A bundle directory holds:
 
-* ``model.skops`` — the fitted vectorizers and classifier, saved with
+* ``model.skops`` — the fitted vectorizers and classifier, and the learned
+  sentence flagger (``_flagmodel``: a vectorizer and logistic regressions), saved with
   :mod:`skops.io`. Loading first lists the types the file would build and
   refuses the file (:class:`ModelLoadError`) when any is outside
   :data:`TRUSTED_TYPES`; no code from the file is ever executed.
-* ``vocabulary.json`` — the two vectorizers' vocabularies as term lists in
+* ``vocabulary.json`` — the vectorizers' vocabularies as term lists in
   column order (kept out of the skops file, where per-key type records made
   loading take seconds);
 * ``metadata.json`` — format version, wxscreen / scikit-learn / jieba
-  versions, labels in ``classes_`` order, the corpus hash, the seed and the
-  held-out metrics.
+  versions, labels in ``classes_`` order, the corpus hash, the seed, the
+  learned flagger's per-kind thresholds and the held-out metrics.
 
 A bundle built with another scikit-learn minor version is refused with
 :class:`ModelVersionError` naming both versions; rebuild it with
@@ -32,7 +33,9 @@ from ._tokenize import JiebaTokenizer
 
 __all__ = ["FORMAT", "TRUSTED_TYPES", "load_bundle", "save_bundle"]
 
-FORMAT = "wxscreen-bundle/2"
+FORMAT = "wxscreen-bundle/3"
+#: Formats this version reads: /2 bundles have no learned sentence flagger.
+READABLE_FORMATS = frozenset({"wxscreen-bundle/2", FORMAT})
 MODEL_FILE = "model.skops"
 META_FILE = "metadata.json"
 VOCAB_FILE = "vocabulary.json"
@@ -97,23 +100,24 @@ def save_bundle(bundle: Bundle, out_dir: str | os.PathLike[str]) -> Path:
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    vecs = {"word": bundle.word, "char": bundle.char}
+    payload: dict[str, Any] = {"word": bundle.word, "char": bundle.char, "clf": bundle.clf}
+    if bundle.flagger is not None:
+        vecs["flag"] = bundle.flagger.vec
+        payload["flag"] = {
+            "vec": bundle.flagger.vec, "kind": bundle.flagger.kind_clf, "detail": bundle.flagger.detail_clf
+        }
     vocab = {}
     saved = {}
-    for name in ("word", "char"):
-        vec = getattr(bundle, name)
+    for name, vec in vecs.items():
         saved[name] = vec.vocabulary_
         vocab[name] = [t for t, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
         vec.vocabulary_ = {}
     try:
-        sio.dump(
-            {"word": bundle.word, "char": bundle.char, "clf": bundle.clf},
-            out / MODEL_FILE,
-            compression=zipfile.ZIP_DEFLATED,
-            compresslevel=9,
-        )
+        sio.dump(payload, out / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=9)
     finally:
-        for name in ("word", "char"):
-            getattr(bundle, name).vocabulary_ = saved[name]
+        for name, vec in vecs.items():
+            vec.vocabulary_ = saved[name]
     (out / VOCAB_FILE).write_text(json.dumps(vocab, ensure_ascii=False), "utf-8")
     meta = {"format": FORMAT, "versions": _versions(), **bundle.metadata}
     meta["labels"] = bundle.classes
@@ -153,7 +157,7 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         meta: dict[str, Any] = json.loads((p / META_FILE).read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise ModelLoadError(f"cannot read {p / META_FILE}: {exc}") from exc
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") not in READABLE_FORMATS:
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ModelLoadError(f"{p / META_FILE}: unknown bundle format {found!r}, expected {FORMAT!r}")
     built = str(meta.get("versions", {}).get("scikit-learn", "?"))
@@ -177,22 +181,52 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         raise ModelLoadError(f"{model_file} could not be loaded: {exc}") from exc
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
     if (
         not isinstance(obj, dict)
-        or set(obj) != {"word", "char", "clf"}
+        or set(obj) - {"flag"} != {"word", "char", "clf"}
         or not isinstance(obj["word"], TfidfVectorizer)
         or not isinstance(obj["char"], TfidfVectorizer)
         or not isinstance(obj["clf"], CalibratedClassifierCV)
     ):
         raise ModelLoadError(f"{model_file} does not hold a wxscreen model (word/char vectorizers and a classifier)")
+    flag = obj.get("flag")
+    vecs = {"word": obj["word"], "char": obj["char"]}
+    if flag is not None:
+        if (
+            not isinstance(flag, dict)
+            or not isinstance(flag.get("vec"), TfidfVectorizer)
+            or not isinstance(flag.get("kind"), dict)
+            or not isinstance(flag.get("detail"), dict)
+            or not all(isinstance(c, LogisticRegression) for c in flag["kind"].values())
+            or not all(isinstance(c, (LogisticRegression, str)) for c in flag["detail"].values())
+            or set(flag["kind"]) != set(flag["detail"])
+        ):
+            raise ModelLoadError(f"{model_file} holds a malformed sentence flagger")
+        vecs["flag"] = flag["vec"]
     try:
         vocab = json.loads((p / VOCAB_FILE).read_text("utf-8"))
-        for name in ("word", "char"):
+        for name, vec in vecs.items():
             terms = vocab[name]
-            if not all(isinstance(t, str) for t in terms) or len(terms) != len(obj[name].idf_):
-                raise ValueError(f"{name} vocabulary does not match the model's {len(obj[name].idf_)} features")
-            obj[name].vocabulary_ = {t: i for i, t in enumerate(terms)}
+            if not all(isinstance(t, str) for t in terms) or len(terms) != len(vec.idf_):
+                raise ValueError(f"{name} vocabulary does not match the model's {len(vec.idf_)} features")
+            vec.vocabulary_ = {t: i for i, t in enumerate(terms)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ModelLoadError(f"cannot read {p / VOCAB_FILE}: {exc}") from exc
-    return Bundle(obj["word"], obj["char"], obj["clf"], meta, JiebaTokenizer(hmm=bool(meta.get("hmm", False))))
+    flagger = None
+    if flag is not None:
+        from ._flagmodel import SentenceFlagger
+
+        knobs = {}
+        for key in ("flag_thresholds", "flag_gates"):
+            val = meta.get(key, {})
+            if not isinstance(val, dict) or not all(isinstance(v, (int, float)) for v in val.values()):
+                raise ModelLoadError(f"{p / META_FILE}: {key} must map flag kinds to numbers")
+            knobs[key] = {str(k): float(v) for k, v in val.items()}
+        flagger = SentenceFlagger(
+            flag["vec"], flag["kind"], flag["detail"], knobs["flag_thresholds"], knobs["flag_gates"]
+        )
+    return Bundle(
+        obj["word"], obj["char"], obj["clf"], meta, JiebaTokenizer(hmm=bool(meta.get("hmm", False))), flagger=flagger
+    )

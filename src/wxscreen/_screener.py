@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
+from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
+from ._entities import extract_entities
 from ._errors import InvalidInputError
+from ._flagmodel import Prediction
 from ._mask import mask_identifiers
-from ._models import Flag, Label, ModelInfo, Screening
+from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 
 __all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
@@ -46,8 +50,16 @@ class Screener:
     detectors : sequence of PatternDetector, optional
         Detectors to run; default: :func:`wxscreen.detectors.default_detectors`.
     mask_identifiers : bool, default=True
-        Mask phone, card and ID numbers and account handles in ``evidence`` and
-        ``reasons``. Turn off only for local forensic use.
+        Mask phone, card and ID numbers and account handles in ``evidence``,
+        ``reasons`` and entity ``text``/``value``. Turn off only for local
+        forensic use.
+    advice_lang : {"zh", "en"}, default="zh"
+        Language of ``Screening.advice``.
+
+    Raises
+    ------
+    ValueError
+        If ``advice_lang`` is not ``"zh"`` or ``"en"``.
 
     Examples
     --------
@@ -56,18 +68,36 @@ class Screener:
     'possible_scam'
     """
 
-    def __init__(self, bundle: Any, *, detectors: Sequence[Any] | None = None, mask_identifiers: bool = True) -> None:
+    def __init__(
+        self,
+        bundle: Any,
+        *,
+        detectors: Sequence[Any] | None = None,
+        mask_identifiers: bool = True,
+        advice_lang: str = "zh",
+    ) -> None:
         self.bundle = bundle
         self.detectors = detectors
         self.mask_identifiers = mask_identifiers
+        self.advice_lang = check_lang(advice_lang)
         self._lock = threading.Lock()
         self._dets: tuple[Any, ...] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
-        return {"bundle": self.bundle, "detectors": self.detectors, "mask_identifiers": self.mask_identifiers}
+        return {
+            "bundle": self.bundle,
+            "detectors": self.detectors,
+            "mask_identifiers": self.mask_identifiers,
+            "advice_lang": self.advice_lang,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__init__(state["bundle"], detectors=state["detectors"], mask_identifiers=state["mask_identifiers"])  # type: ignore[misc]
+        self.__init__(  # type: ignore[misc]
+            state["bundle"],
+            detectors=state["detectors"],
+            mask_identifiers=state["mask_identifiers"],
+            advice_lang=state.get("advice_lang", "zh"),
+        )
 
     @property
     def model_info(self) -> ModelInfo:
@@ -93,7 +123,12 @@ class Screener:
                         self._dets = tuple(self.detectors)
         return self._dets
 
-    def _flags(self, norm: NormalizedText, lender: str | None = None) -> tuple[list[Flag], bool]:
+    def _flags(
+        self,
+        norm: NormalizedText,
+        lender: str | None = None,
+        learned: Prediction | None = None,
+    ) -> tuple[list[Flag], bool]:
         flags: list[Flag] = []
         complete = True
         found = []
@@ -101,7 +136,19 @@ class Screener:
             hits, ok = det.detect(norm, lender=lender)
             complete &= ok
             found.extend(hits)
-        if not found:
+        best: dict[str, tuple[str, str, int, int, float]] = {}
+        if learned is not None:
+            fl = self.bundle.flagger
+            # a pattern hit the learned flagger finds implausible in its sentence is dropped
+            found = [h for h in found if (p := fl.support(learned, h.kind, h.start, h.end)) is None
+                     or p >= fl.gates.get(h.kind, 0.0)]
+            # the learned flagger speaks only for kinds no pattern found, once per
+            # kind (its most probable sentence)
+            have = {h.kind for h in found}
+            for hit in learned.hits:
+                if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
+                    best[hit[0]] = hit
+        if not found and not best:
             return flags, complete
         masked = mask_identifiers(norm.raw) if self.mask_identifiers else norm.raw
         for h in found:
@@ -112,10 +159,22 @@ class Screener:
                     rule=h.rule, score=h.score, context=h.context,
                 )
             )
+        for kind, detail, ns, ne, p in best.values():
+            s, e = norm.raw_span(ns, ne)
+            flags.append(
+                Flag(
+                    kind=cast(FlagKind, kind), detail=detail, start=s, end=e, evidence=masked[s:e],
+                    rule=f"learned:{kind}", score=round(min(max(p, 0.0), 1.0), 3),
+                )
+            )
         flags.sort(key=lambda f: (f.start, f.end, f.kind))
         return flags, complete
 
-    def classify(self, text: str, *, lender: str | None = None) -> Screening:
+    def _entities(self, raw: str, now: dt.datetime | None) -> list[Entity]:
+        found = extract_entities(raw, now=now, mask=self.mask_identifiers)
+        return [Entity(**e) for e in found]
+
+    def classify(self, text: str, *, lender: str | None = None, now: dt.datetime | None = None) -> Screening:
         """Screen one message.
 
         Parameters
@@ -128,6 +187,11 @@ class Screener:
             The lender the reader really borrowed from, if known (e.g.
             ``"星河消费金融有限公司"``). A payee account in that name is not an
             unofficial transfer; a different company is.
+        now : datetime or None, default=None
+            The time the message was received, used to resolve relative
+            deadlines (今天, 3天内, 周五前) into ``Entity.value``; without it only
+            deadlines with an explicit year get a datetime. Use the same
+            timezone awareness you want back.
 
         Returns
         -------
@@ -136,11 +200,13 @@ class Screener:
         Raises
         ------
         TypeError
-            If ``text`` is not a ``str``.
+            If ``text`` is not a ``str`` or ``now`` is not a ``datetime``.
         """
-        return self.classify_many([_check_text(text)], lender=lender)[0]
+        return self.classify_many([_check_text(text)], lender=lender, now=now)[0]
 
-    def classify_many(self, texts: Iterable[str], *, lender: str | None = None) -> list[Screening]:
+    def classify_many(
+        self, texts: Iterable[str], *, lender: str | None = None, now: dt.datetime | None = None
+    ) -> list[Screening]:
         """Screen a batch of messages with one feature transform and one predict.
 
         Parameters
@@ -148,6 +214,8 @@ class Screener:
         texts : iterable of str
             Messages; any iterable (lists, tuples, generators) of ``str``.
         lender : str or None, default=None
+            See :meth:`classify`; applies to every message of the batch.
+        now : datetime or None, default=None
             See :meth:`classify`; applies to every message of the batch.
 
         Returns
@@ -160,7 +228,13 @@ class Screener:
         InvalidInputError
             If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``.
         TypeError
-            If ``texts`` is not iterable or an element is not a ``str``.
+            If ``texts`` is not iterable, an element is not a ``str`` or ``now``
+            is not a ``datetime``.
+
+        Notes
+        -----
+        Entities are extracted per message (regular expressions, linear in the
+        text length); the model still runs once per batch.
         """
         if isinstance(texts, (str, bytes, bytearray)):
             raise InvalidInputError(
@@ -175,6 +249,8 @@ class Screener:
             raise TypeError(f"classify_many() expects an iterable of str, got {type(texts).__name__}") from exc
         if lender is not None and not isinstance(lender, str):
             raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
+        if now is not None and not isinstance(now, dt.datetime):
+            raise TypeError(f"now must be a datetime or None, got {type(now).__name__}")
         if not items:
             return []
         cut = [len(t) > MAX_MESSAGE_CHARS for t in items]
@@ -187,11 +263,15 @@ class Screener:
         live = [i for i, n in enumerate(norms) if any(ch.isalnum() for ch in n.text)]
         info = self.model_info
         probs: dict[int, dict[str, float]] = {}
+        learned: dict[int, Prediction] = {}
         X = None
         if live:
             X = self.bundle.transform(
                 [norms[i].text for i in live], hidden=[norms[i].invisible_in_words for i in live]
             )
+            if self.bundle.flagger is not None:
+                for row, pred in zip(live, self.bundle.flagger.predict([norms[i].text for i in live]), strict=True):
+                    learned[row] = pred
             P = self.bundle.predict_proba(X)
             classes = self.bundle.classes
             for row, i in enumerate(live):
@@ -210,11 +290,12 @@ class Screener:
                     reasons.append(cut_reason)
                 out.append(
                     Screening(
-                        label=Label.OTHER, scores=scores, flags=[], reasons=reasons, model=info, truncated=cut[i]
+                        label=Label.OTHER, scores=scores, flags=[], reasons=reasons, model=info, truncated=cut[i],
+                        entities=self._entities(norm.raw, now),
                     )
                 )
                 continue
-            flags, complete = self._flags(norm, lender)
+            flags, complete = self._flags(norm, lender, learned.get(i))
             label, rule_reasons = decide(probs[i], flags)
             best = model_label(probs[i]).value
             cues = self.bundle.top_features(X[row_of[i]], best) if X is not None else []
@@ -227,14 +308,23 @@ class Screener:
                 reasons = [mask_identifiers(r) for r in reasons]
             out.append(
                 Screening(
-                    label=label, scores=probs[i], flags=flags, reasons=reasons, model=info,
-                    flags_complete=complete, truncated=cut[i],
+                    label=label,
+                    scores=probs[i],
+                    flags=flags,
+                    reasons=reasons,
+                    model=info,
+                    flags_complete=complete,
+                    truncated=cut[i],
+                    advice=advice_for(label, flags, self.advice_lang),
+                    entities=self._entities(norm.raw, now),
                 )
             )
         return out
 
 
-def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifiers: bool = True) -> Screener:
+def load_screener(
+    path: str | os.PathLike[str] | None = None, *, mask_identifiers: bool = True, advice_lang: str = "zh"
+) -> Screener:
     """Load a model bundle and return a ready :class:`Screener`.
 
     Parameters
@@ -244,6 +334,8 @@ def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifier
         model shipped inside the package.
     mask_identifiers : bool, default=True
         See :class:`Screener`.
+    advice_lang : {"zh", "en"}, default="zh"
+        Language of ``Screening.advice`` (see :class:`Screener`).
 
     Returns
     -------
@@ -255,6 +347,8 @@ def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifier
         If the bundle is missing, unreadable or holds untrusted types.
     ModelVersionError
         If it was built with an incompatible scikit-learn.
+    ValueError
+        If ``advice_lang`` is not ``"zh"`` or ``"en"``.
     """
     from importlib import resources
 
@@ -265,4 +359,4 @@ def load_screener(path: str | os.PathLike[str] | None = None, *, mask_identifier
             bundle = load_bundle(p)
     else:
         bundle = load_bundle(path)
-    return Screener(bundle, mask_identifiers=mask_identifiers)
+    return Screener(bundle, mask_identifiers=mask_identifiers, advice_lang=advice_lang)

@@ -93,6 +93,8 @@ class Pattern:
         self.regex = comp(spec.regex, "regex")
         self.unless = comp(spec.unless, "unless")
         self.needs = comp(spec.needs, "needs")
+        self.unless_message = comp(spec.unless_message, "unless_message")
+        self.needs_message = comp(spec.needs_message, "needs_message")
         self.boost = tuple(spec.boost)
 
     def __repr__(self) -> str:
@@ -107,7 +109,8 @@ class Scope:
     characters before it — unless the negator is a reassurance (别慌, 不用担心)
     or a new instruction starts between the two (``negation_resets``: 请, 就,
     直接, 可以, 了 … as in 请勿挂断电话请开启屏幕共享) — or a warning frame
-    (都是诈骗, 请报警, 认准官方 …) appears in the clause. Reported speech (有人让我, 骗子会 …) earlier in the
+    (都是诈骗, 请报警, 认准官方 …) appears in the clause, or the clause is the
+    reader's own question (``questions``: 要不要交手续费？). Reported speech (有人让我, 骗子会 …) earlier in the
     sentence multiplies the score by ``reported_speech_factor``.
     """
 
@@ -124,6 +127,7 @@ class Scope:
         )
         self._reset = regex.compile("|".join(spec.negation_resets)) if spec.negation_resets else None
         self._reassure = regex.compile("|".join(spec.reassurances)) if spec.reassurances else None
+        self._question = regex.compile("|".join(spec.questions)) if spec.questions else None
         self.window = spec.window
         self.factor = spec.reported_speech_factor
         self.threshold = spec.threshold
@@ -167,6 +171,8 @@ class Scope:
             if not reassured and not reset:
                 return 0.0
         if self._warn.search(text, a, b):
+            return 0.0
+        if self._question is not None and b < len(text) and text[b] in "?？" and self._question.search(text, a, b):
             return 0.0
         s = self.sentence_start(text, start)
         if self._reported.search(text, s, start):
@@ -315,6 +321,10 @@ class PatternDetector:
         if pat.unless is not None and pat.unless.search(text, a, b):
             return None
         if pat.needs is not None and not pat.needs.search(text, a, b):
+            return None
+        if pat.unless_message is not None and pat.unless_message.search(text, timeout=PATTERN_TIMEOUT):
+            return None
+        if pat.needs_message is not None and not pat.needs_message.search(text, timeout=PATTERN_TIMEOUT):
             return None
         if pat.spec.validate_hook == "payee_check" and not _payee_unofficial(text, lender):
             return None

@@ -32,6 +32,14 @@ class PatternSpec(BaseModel):
     needs: str | None = Field(
         default=None, description="regex that must match inside the cue's clause"
     )
+    needs_message: str | None = Field(
+        default=None,
+        description="regex that must match somewhere in the message (e.g. money, debt or identity at stake)",
+    )
+    unless_message: str | None = Field(
+        default=None,
+        description="regex; no flag when it matches anywhere in the message (e.g. friends settling a shared bill)",
+    )
     validate_hook: Literal["payee_check"] | None = Field(default=None, alias="validate")
     boost: list[str] = Field(default_factory=list, description="context words that add 0.1 nearby")
 
@@ -73,6 +81,11 @@ class ScopeSpec(BaseModel):
     )
     reassurances: list[str] = Field(
         default_factory=list, description="negator-looking reassurances (别慌, 不用担心) that negate nothing"
+    )
+    questions: list[str] = Field(
+        default_factory=list,
+        description="regexes that, in a clause ending in a question mark, make it the reader's own question "
+        "(要不要交手续费？ 是不是官方的？), which asks nothing of the reader",
     )
     reported_speech_factor: float = Field(ge=0.0, le=1.0)
     threshold: float = Field(ge=0.0, le=1.0, description="minimum score for a flag to be reported")

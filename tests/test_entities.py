@@ -1,0 +1,195 @@
+"""Entities (LABELS.md §3): the issue's required cases, masking, offsets, the fixture set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import wxscreen
+from wxscreen._entities import extract_entities
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "entities.jsonl"
+NOW = dt.datetime(2026, 3, 10, 9, 0)
+
+
+def _eval_module():
+    spec = importlib.util.spec_from_file_location("eval_entities", ROOT / "scripts" / "eval_entities.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _typed(screening, kind):
+    return [e.value for e in screening.entities if e.type == kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["张先生，您的欠款合计12,345.67元，今天结清可减免20%。", "张先生，您的欠款合计12345.67元，今天结清可减免20%。"],
+)
+def test_one_amount_and_percentage_is_not_an_amount(raw_screener, text):
+    r = raw_screener.classify(text)
+    assert _typed(r, "amount") == [12345.67]
+    (amount,) = [e for e in r.entities if e.type == "amount"]
+    assert text[amount.start : amount.end] == amount.text
+    assert amount.text.startswith("12") and amount.text.endswith("元")
+
+
+def test_full_width_overdue_amount_and_handle(raw_screener):
+    text = "您已逾期３０天，请今日还款５０００元，或加ＶＸ：ａｂｃ１２３ 私下处理"
+    r = raw_screener.classify(text)
+    assert _typed(r, "overdue_days") == [30]
+    assert _typed(r, "amount") == [5000.0]
+    assert _typed(r, "account_handle") == ["abc123"]
+    handle = next(e for e in r.entities if e.type == "account_handle")
+    assert text[handle.start : handle.end] == "ａｂｃ１２３"
+    half = raw_screener.classify("您已逾期30天，请今日还款5000元，或加VX：abc123 私下处理")
+    assert half.label == r.label
+    assert [(e.type, e.value) for e in half.entities] == [(e.type, e.value) for e in r.entities]
+
+
+def test_chinese_numerals_and_no_one_from_yicixing(raw_screener):
+    r = raw_screener.classify("本金两万三，可以给你减免三千五，一次性还一万九千五就行")
+    assert _typed(r, "amount") == [23000.0, 3500.0, 19500.0]
+
+
+def test_colloquial_range_is_kept_as_a_range(raw_screener):
+    r = raw_screener.classify("还两三千先把逾期停下来")
+    assert _typed(r, "amount") == [(2000.0, 3000.0)]
+
+
+def test_overdue_days_across_lines_of_one_message(raw_screener):
+    r = raw_screener.classify("张先生你好，你的欠款已经逾期\n45天了")
+    assert _typed(r, "overdue_days") == [45]
+
+
+def test_issue_chat_entities_and_offsets_in_the_block(raw_screener):
+    paste = (
+        "催收小王 2024/03/05 10:12\n张先生你好，你的欠款已经逾期\n45天了\n\n"
+        "张先生 2024/03/05 10:15\n我下周还\n\n"
+        "催收小王 2024/03/05 10:16\n直接转到这个卡 6222****0000 户名李某，今天转账可减免500"
+    )
+    chat = wxscreen.screen_chat(paste, screener=raw_screener)
+    assert len(chat.messages) == 3
+    ents = [e for m in chat.messages for e in m.screening.entities]
+    assert [(e.type, e.value) for e in ents if e.type in ("overdue_days", "amount")] == [
+        ("overdue_days", 45),
+        ("amount", 500.0),
+    ]
+    for e in ents:
+        assert paste[e.start : e.end] == e.text
+    # 今天 counts from the time the message was sent
+    deadline = next(e for e in ents if e.type == "deadline")
+    assert deadline.value == dt.datetime(2024, 3, 5, 23, 59, 59)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024/03/05 10:12 提醒",
+        "2026-03-05 14:22:10 系统通知",
+        "年化利率24%，日息万五",
+        "分12期，第3次提醒",
+        "一次性结清，一定要在官方APP操作",
+        "订单尾号0093，验证码 482913",
+        "电话13900001111",
+    ],
+)
+def test_no_amount_from_dates_rates_counts_and_numbers(raw_screener, text):
+    assert _typed(raw_screener.classify(text), "amount") == []
+
+
+def test_identifiers_are_masked_by_default(screener, raw_screener):
+    text = "电话13900001111，卡号6222022284017194992，加微信zhang_8899"
+    masked = {e.type: e for e in screener.classify(text).entities}
+    raw = {e.type: e for e in raw_screener.classify(text).entities}
+    assert raw["phone"].value == "13900001111" and raw["phone"].text == "13900001111"
+    assert raw["bank_card"].value == "6222022284017194992"
+    assert raw["account_handle"].value == "zhang_8899"
+    assert "0000" not in masked["phone"].value and masked["phone"].value.startswith("1390")
+    assert masked["bank_card"].text == "6222***********4992"
+    assert masked["account_handle"].text == "zh******99"
+    assert "zhang_8899" not in screener.classify(text).model_dump_json()
+    for e in masked.values():
+        assert len(e.text) == e.end - e.start
+
+
+def test_luhn_and_resident_id_checksums_are_required(raw_screener):
+    r = raw_screener.classify("卡号6684021611191516，身份证110105199003150106")
+    assert _typed(r, "bank_card") == [] and _typed(r, "id_number") == []
+    r = raw_screener.classify("卡号6222022284017194992，身份证110105199003150105")
+    assert _typed(r, "bank_card") == ["6222022284017194992"]
+    assert _typed(r, "id_number") == ["110105199003150105"]
+
+
+def test_deadline_resolution_needs_now_for_relative_dates(raw_screener):
+    text = "请于今日18:00前还款，或在2026年3月20日之前登录APP"
+    without = _typed(raw_screener.classify(text), "deadline")
+    assert without == [None, dt.datetime(2026, 3, 20, 23, 59, 59)]
+    with_now = _typed(raw_screener.classify(text, now=NOW), "deadline")
+    assert with_now == [dt.datetime(2026, 3, 10, 18, 0), dt.datetime(2026, 3, 20, 23, 59, 59)]
+    with pytest.raises(TypeError, match="now must be a datetime"):
+        raw_screener.classify(text, now="2026-03-10")
+
+
+def test_entity_json_round_trip_keeps_value_types(raw_screener):
+    r = raw_screener.classify("还两三千，逾期7天，明天之内处理", now=NOW)
+    back = wxscreen.Screening.model_validate_json(r.model_dump_json())
+    assert back == r
+    values = {e.type: e.value for e in back.entities}
+    assert values == {"amount": (2000.0, 3000.0), "overdue_days": 7, "deadline": dt.datetime(2026, 3, 11, 23, 59, 59)}
+
+
+def test_entity_rejects_reversed_span():
+    with pytest.raises(ValueError):
+        wxscreen.Entity(type="amount", start=5, end=2, text="", value=1.0)
+
+
+def test_batch_is_one_model_call_with_entities(raw_screener, monkeypatch):
+    calls = []
+    bundle = raw_screener.bundle
+    original = bundle.predict_proba
+    monkeypatch.setattr(bundle, "predict_proba", lambda X: calls.append(X.shape[0]) or original(X))
+    texts = ["欠款5000元", "逾期3天", "加微信abc_123", "好的", "卡号6222022284017194992"]
+    out = raw_screener.classify_many(texts, now=NOW)
+    assert calls == [5]
+    assert [len(r.entities) for r in out] == [1, 1, 1, 0, 1]
+
+
+def test_fixture_set_is_large_and_well_formed():
+    records = [json.loads(line) for line in FIXTURES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(records) >= 150
+    assert len({r["id"] for r in records}) == len(records)
+    for r in records:
+        for g in r["entities"]:
+            assert 0 <= g["start"] < g["end"] <= len(r["text"]), r["id"]
+
+
+@pytest.mark.parametrize(("name", "min_gold"), [("entities.jsonl", 10), ("entities_heldout.jsonl", 3)])
+def test_fixture_precision_and_recall(name, min_gold):
+    mod = _eval_module()
+    table, errors = mod.score(mod.load(FIXTURES.parent / name))
+    for kind in ("amount", "overdue_days", "phone", "bank_card", "account_handle"):
+        row = table[kind]
+        assert row["gold"] >= min_gold, kind
+        assert row["precision"] >= 0.95 and row["recall"] >= 0.95, (kind, row, errors[:10])
+
+
+_ALPHABET = "0123456789０１２一两三千万元块¥,.，：:-/ 逾期天还款欠卡号微信vxQQ前内今天\n"
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=80))
+def test_spans_index_the_raw_text(text):
+    for e in extract_entities(text, now=NOW, mask=False):
+        assert 0 <= e["start"] < e["end"] <= len(text)
+        assert e["text"] == text[e["start"] : e["end"]]
+    for e in extract_entities(text, now=NOW):
+        assert len(e["text"]) == e["end"] - e["start"]
