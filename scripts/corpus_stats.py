@@ -50,9 +50,12 @@ def main() -> None:
     out += ["", "Messages per author batch (id prefix): " + ", ".join(f"`{b}` {c}" for b, c in sorted(batches.items()))
             + "."]
     dev = load("dev.jsonl")
-    out += ["", f"Detector development set `dev.jsonl`: {len(dev)} messages "
+    test_n = sum(1 for r in allr if r in load("test.jsonl"))
+    out += ["", f"Development set `dev.jsonl`: {len(dev)} messages "
             f"({dict(Counter(r['label'] for r in dev))}); "
-            f"{sum('hard_negative' in r.get('tags', []) for r in dev)} hard negatives."]
+            f"{sum('hard_negative' in r.get('tags', []) for r in dev)} hard negatives. "
+            f"The shipped model trains on train + dev, so the held-out test split is "
+            f"{test_n} / {len(allr) + len(dev)} = {100 * test_n / (len(allr) + len(dev)):.1f}% of all messages."]
     print("\n".join(out))
 
 

@@ -26,8 +26,12 @@ def raw_screener():
 def corpus():
     from wxscreen.training import load_corpus
 
+    train = load_corpus(CORPORA / "train.jsonl")
+    dev = load_corpus(CORPORA / "dev.jsonl")
     return {
+        "train": train,
+        "dev": dev,
         # what `wxscreen train corpora` fits on: the train split and the spent dev set
-        "train": load_corpus([CORPORA / "train.jsonl", CORPORA / "dev.jsonl"]),
+        "fit": train + dev,
         "test": load_corpus(CORPORA / "test.jsonl"),
     }

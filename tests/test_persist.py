@@ -56,7 +56,7 @@ def test_missing_bundle(tmp_path):
 
 def test_shipped_metadata():
     meta = json.loads(resources.files("wxscreen").joinpath("data", "model", "metadata.json").read_text("utf-8"))
-    assert meta["format"] == "wxscreen-bundle/2"
+    assert meta["format"] == "wxscreen-bundle/3"
     assert set(meta["versions"]) == {"wxscreen", "scikit-learn", "jieba"}
     assert sorted(meta["labels"]) == sorted(lab.value for lab in wxscreen.Label)
     assert len(meta["corpus_sha256"]) == 64

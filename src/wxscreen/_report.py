@@ -24,6 +24,7 @@ from typing import Any
 import regex
 
 from ._advice import advice_for, advice_text, chat_advice_ids, check_lang
+from ._entities import _mask_value
 from ._mask import mask_identifiers
 from ._models import ChatMessage, ChatScreening, Flag, Label, ModelInfo
 
@@ -156,6 +157,9 @@ def _kind_name(kind: str, lang: str) -> str:
     return _KIND_NAME.get(kind, {}).get(lang, kind)
 
 
+_IDENTIFIER_TYPES = frozenset({"phone", "bank_card", "id_number", "account_handle"})
+
+
 def _mask_tree(obj: Any) -> Any:
     """Mask identifiers in every string of a JSON-like tree (entities)."""
     if isinstance(obj, str):
@@ -185,7 +189,15 @@ def _entity_dicts(screening: Any, mask: bool) -> list[dict[str, Any]]:
             d = dict(e)
         else:
             d = {"value": str(e)}
-        out.append(_mask_tree(d) if mask else d)
+        if mask:
+            kind = str(d.get("type") or d.get("kind") or "")
+            if kind in _IDENTIFIER_TYPES:
+                # the entity knows what it is (a bare handle like zhou_jl2026 has no cue a
+                # text masker could see), so mask its text and value by type
+                d = {k: (_mask_value(kind, v) if k in ("text", "value") and isinstance(v, str) else v)
+                     for k, v in d.items()}
+            d = _mask_tree(d)
+        out.append(d)
     return out
 
 
@@ -278,7 +290,7 @@ def _json(v: _View) -> str:
         for fl in scr["flags"]:
             fl["evidence"] = v.m(fl["evidence"])
         if "entities" in scr:
-            scr["entities"] = _mask_tree(scr["entities"]) if v.mask else scr["entities"]
+            scr["entities"] = v.entities[i] if v.mask else scr["entities"]
     if chat.get("borrower"):
         chat["borrower"] = v.m(chat["borrower"])
     doc = {

@@ -16,6 +16,7 @@ from ._flagmodel import Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
+from .detectors._base import _payee_unofficial
 
 __all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
 
@@ -145,6 +146,8 @@ class Screener:
             # the learned flagger speaks only for kinds no pattern found, once per
             # kind (its most probable sentence)
             have = {h.kind for h in found}
+            if "unofficial_transfer" not in have and not _payee_unofficial(norm.text, lender):
+                have.add("unofficial_transfer")  # the payee is the lender itself: nothing to learn
             for hit in learned.hits:
                 if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
                     best[hit[0]] = hit
