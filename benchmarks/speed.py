@@ -167,6 +167,7 @@ def main() -> int:
     )
     base = "张先生您好，您在星河消费金融的借款已逾期15天，应还3,526.40元，请尽快登录APP还款。"
     scaling = {}
+    per_kb = {}
     for n in (1_000, 10_000, 100_000, 1_000_000):
         x = (base * (n // len(base) + 1))[:n]
         w, c = timed(s.classify, x)

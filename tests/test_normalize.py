@@ -64,3 +64,138 @@ def test_type_error_names_type():
 def test_raw_span_rejects_bad_span():
     with pytest.raises(ValueError):
         normalize("abc").raw_span(2, 9)
+
+
+# --- issue #5: numerals, styled forms, spacing, variant map -------------------------
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("欠款三千五", "欠款3500"),
+        ("借两万", "借20000"),
+        ("手续费五百元", "手续费500元"),
+        ("共计叁仟伍佰元整", "共计3500元整"),
+        ("十五天内", "15天内"),
+        ("两块钱", "2块钱"),
+        ("三 千 五", "3500"),
+        ("尾号一三八一二三四五六七八", "尾号13812345678"),
+        ("幺三八幺", "1381"),
+        ("二〇二四年", "2024年"),
+    ],
+)
+def test_chinese_numerals_in_numeric_context(raw, expected):
+    assert normalize(raw).text == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["一定要还", "一次性结清", "三思而后行", "看一下", "万一逾期", "千万别信", "五一假期", "十分感谢",
+     "七七八八", "三三两两", "一块去", "百分之五十", "三分之一", "3万", "2.5万", "第一次"],
+)
+def test_numerals_outside_numeric_context_are_kept(raw):
+    assert normalize(raw).text == raw
+
+
+def test_numeral_span_maps_to_its_whole_raw_range():
+    raw = "先交三 千 五百元"
+    n = normalize(raw)
+    assert n.text == "先交3500元"
+    i = n.text.index("3500")
+    s, e = n.raw_span(i, i + 4)
+    assert raw[s:e] == "三 千 五百"
+    s, e = n.raw_span(i + 1, i + 2)  # one digit of a converted run maps to the whole run
+    assert raw[s:e] == "三 千 五百"
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("➊➌❽", "138"),  # dingbat circled digits (no NFKC mapping)
+        ("⓵⓿", "10"),
+        ("𝟏𝟑𝟖", "138"),  # mathematical bold digits
+        ("⑴", "(1)"),
+        ("⼀定", "一定"),  # Kangxi radical U+2F00
+        ("⾦额", "金额"),
+        ("\uf9b2号", "零号"),  # CJK compatibility ideograph U+F9B2 → 零
+        ("ｖｘ", "微信"),
+    ],
+)
+def test_styled_digits_kangxi_and_compatibility_forms(raw, expected):
+    assert normalize(raw).text == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("加 微 信", "加微信"),
+        ("请 转 账 到 个 人 卡", "请转账到个人卡"),
+        ("hello world", "hello world"),
+        ("pay to my account now", "pay to my account now"),
+        ("转🌟账", "转账"),
+        ("微❤️信", "微信"),
+        ("验👉证👈码", "验证码"),
+    ],
+)
+def test_spacing_and_emoji_between_han(raw, expected):
+    assert normalize(raw).text == expected
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("加V信", "加微信"),
+        ("加薇信", "加微信"),
+        ("加威信", "加微信"),
+        ("绿泡泡联系", "微信联系"),
+        ("加vx", "加微信"),
+        ("加WX", "加微信"),
+        ("加weixin", "加微信"),
+        ("加扣扣", "加qq"),
+        ("支fu宝", "支付宝"),
+        ("ZFB转我", "支付宝转我"),
+        ("轉賬", "转账"),
+        ("轉帳", "转账"),
+        ("加卫星", "加微信"),
+        ("卫星号多少", "微信号多少"),
+        ("加企鹅", "加qq"),
+        ("企鹅号发你", "qq号发你"),
+    ],
+)
+def test_variant_map(raw, expected):
+    assert normalize(raw).text == expected
+
+
+@pytest.mark.parametrize("raw", ["卫星发射成功", "企鹅很可爱", "维信金科", "wxyz", "vxd"])
+def test_variants_need_their_context(raw):
+    assert normalize(raw).text == raw.lower()
+
+
+@pytest.mark.parametrize(
+    "raw, total, in_words",
+    [
+        ("转\u200b账\u200c到", 2, 2),
+        ("a\u2060b\ufeffc", 2, 2),
+        ("\u200b\u200b你好", 2, 0),  # at the edge of the text, not inside a word
+        ("你\u200b 好", 1, 0),
+        ("👨\u200d👩", 0, 0),
+    ],
+)
+def test_invisible_characters_inside_words_are_counted(raw, total, in_words):
+    n = normalize(raw)
+    assert (n.invisible, n.invisible_in_words) == (total, in_words)
+
+
+def test_hidden_characters_reach_the_model_as_a_feature():
+    from wxscreen._features import HIDDEN_TOKEN, build_estimators, feature_matrix
+    from wxscreen._tokenize import JiebaTokenizer
+
+    est = build_estimators()
+    texts = [normalize(t) for t in ["请转\u200b账\u200b到个人卡", "请转\u2060账\u2060到这张卡", "请在APP内还款", "好的谢谢"]]
+    X = feature_matrix(
+        est["word"], est["char"], JiebaTokenizer(), [n.text for n in texts], fit=True,
+        hidden=[n.invisible_in_words for n in texts],
+    )
+    col = est["word"].vocabulary_[HIDDEN_TOKEN]
+    assert [X[i, col] > 0 for i in range(4)] == [True, True, False, False]
+    assert normalize("请转\u200b账\u200b到个人卡").text == normalize("请转账到个人卡").text

@@ -15,6 +15,7 @@ EXPECTED = [
     "Flag",
     "InvalidInputError",
     "Label",
+    "MAX_MESSAGE_CHARS",
     "ModelInfo",
     "ModelLoadError",
     "ModelVersionError",

@@ -106,3 +106,31 @@ def test_good_cache_is_used(tmp_path, monkeypatch):
 
     monkeypatch.setattr(jieba.Tokenizer, "gen_pfdict", staticmethod(no_rebuild))
     assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") == first
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to give a file away")
+def test_cache_owned_by_another_user_is_not_trusted(tmp_path, capsys):
+    import marshal
+
+    from wxscreen import _tokenize
+
+    _tokenize._BUILT.clear()
+    _tokenize._ENTRIES.clear()
+    good = JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我")
+    cache = next(p for p in tmp_path.iterdir() if p.suffix == ".marshal")
+    freq, total = marshal.loads(cache.read_bytes())
+    freq["验证码"] = 0  # same size and recorded total: only the owner check can catch it
+    cache.write_bytes(marshal.dumps((freq, total)))
+    os.chown(cache, 65534, 65534)
+    cache.chmod(0o644)
+    _tokenize._BUILT.clear()
+    _tokenize._ENTRIES.clear()
+    assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") == good
+    assert cache.stat().st_uid == os.geteuid()  # rebuilt and replaced by our own file
+    cache.write_bytes(marshal.dumps((freq, total)))  # the same poisoned content, now ours, would be used
+    _tokenize._BUILT.clear()
+    _tokenize._ENTRIES.clear()
+    assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") != good
+    _tokenize._BUILT.clear()
+    _tokenize._ENTRIES.clear()
+    assert capsys.readouterr().err == ""

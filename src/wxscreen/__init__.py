@@ -30,7 +30,7 @@ from ._mask import mask_identifiers
 from ._models import ChatMessage, ChatQuote, ChatScreening, Entity, Flag, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 from ._report import render_report
-from ._screener import Screener, load_screener
+from ._screener import MAX_MESSAGE_CHARS, Screener, load_screener
 
 try:
     __version__ = version("wxscreen")
@@ -47,6 +47,7 @@ __all__ = [
     "Flag",
     "InvalidInputError",
     "Label",
+    "MAX_MESSAGE_CHARS",
     "ModelInfo",
     "ModelLoadError",
     "ModelVersionError",

@@ -149,10 +149,10 @@ def entity_view(raw: str) -> NormalizedText:
             if _HAN_ANY.search(folded):
                 text = "".join(_t2s_step((list(folded), [], []))[0])
             return NormalizedText(raw, text, tuple(range(n)), tuple(range(1, n + 1)), 0)
-    c, invisible = _strip_invisible(raw)
+    c, invisible, in_words = _strip_invisible(raw)
     c = _t2s_step(_nfkc_step(c))
     chars, starts, ends = c
-    return NormalizedText(raw, "".join(chars), tuple(starts), tuple(ends), invisible)
+    return NormalizedText(raw, "".join(chars), tuple(starts), tuple(ends), invisible, in_words)
 
 
 # ---------------------------------------------------------------------------

@@ -5,7 +5,10 @@ Features (DOMAIN-independent, stock scikit-learn estimators only):
 * word TF-IDF over jieba words (one-character words kept), computed on the
   space-joined tokens of the normalised text, so the fitted vectorizer
   holds no custom callable and can be saved with skops;
-* character TF-IDF over 1- to 3-grams of the normalised text.
+* character TF-IDF over 1- to 3-grams of the normalised text;
+* the obfuscation signal: a message with two or more invisible characters
+  inside words (``NormalizedText.invisible_in_words``) gets the pseudo-word
+  :data:`HIDDEN_TOKEN` among its words.
 
 The two sparse blocks are stacked and fed to a linear SVM whose decision
 values are calibrated into probabilities by temperature scaling fitted on
@@ -23,11 +26,22 @@ import numpy as np
 
 from ._tokenize import JiebaTokenizer
 
-__all__ = ["Bundle", "build_estimators", "feature_matrix"]
+__all__ = ["HIDDEN_TOKEN", "Bundle", "build_estimators", "feature_matrix"]
+
+#: Pseudo-word added to the word features of a message that hid two or more
+#: invisible characters inside words (DOMAIN.md §4: a strong evasion signal).
+HIDDEN_TOKEN = "隐形字符"
+HIDDEN_MIN = 2
 
 
 def feature_matrix(
-    word: Any, char: Any, tokenizer: JiebaTokenizer, norm_texts: Sequence[str], *, fit: bool = False
+    word: Any,
+    char: Any,
+    tokenizer: JiebaTokenizer,
+    norm_texts: Sequence[str],
+    *,
+    fit: bool = False,
+    hidden: Sequence[int] | None = None,
 ) -> Any:
     """Stack word and character TF-IDF features of normalised texts.
 
@@ -42,6 +56,9 @@ def feature_matrix(
     norm_texts : sequence of str, length n_samples
     fit : bool, default=False
         Fit the vectorizers on these texts first.
+    hidden : sequence of int or None, default=None
+        Invisible characters found inside words of each text
+        (``NormalizedText.invisible_in_words``); None means none anywhere.
 
     Returns
     -------
@@ -50,6 +67,8 @@ def feature_matrix(
     from scipy.sparse import hstack
 
     words = [" ".join(tokenizer(t)) for t in norm_texts]
+    if hidden is not None:
+        words = [w + " " + HIDDEN_TOKEN if h >= HIDDEN_MIN else w for w, h in zip(words, hidden, strict=True)]
     if fit:
         return hstack([word.fit_transform(words), char.fit_transform(norm_texts)], format="csr")
     return hstack([word.transform(words), char.transform(norm_texts)], format="csr")
@@ -158,20 +177,22 @@ class Bundle:
             self.word, self.char, self.clf = self.loader()
         return self.word, self.char, self.clf
 
-    def transform(self, norm_texts: Sequence[str]) -> Any:
+    def transform(self, norm_texts: Sequence[str], hidden: Sequence[int] | None = None) -> Any:
         """Vectorise a batch of normalised texts: one transform per vectorizer.
 
         Parameters
         ----------
         norm_texts : sequence of str, length n_samples
+        hidden : sequence of int or None, default=None
+            Invisible characters inside words per text (see :func:`feature_matrix`).
 
         Returns
         -------
         scipy.sparse.csr_matrix of shape (n_samples, n_features)
         """
         if self.linear is not None:
-            return self.linear.transform(self.tokenizer, norm_texts)
-        return feature_matrix(self.word, self.char, self.tokenizer, norm_texts)
+            return self.linear.transform(self.tokenizer, norm_texts, hidden=hidden)
+        return feature_matrix(self.word, self.char, self.tokenizer, norm_texts, hidden=hidden)
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Return calibrated probabilities, shape (n_samples, n_classes)."""

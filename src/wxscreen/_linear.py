@@ -173,14 +173,22 @@ class LinearTextModel:
             data[a:b] = (row.astype(np.float64) / np.sqrt(total)).astype(np.float32)
         return ptr, cols, data
 
-    def transform(self, tokenizer: Any, norm_texts: Sequence[str]) -> SparseRows:
+    def transform(
+        self, tokenizer: Any, norm_texts: Sequence[str], hidden: Sequence[int] | None = None
+    ) -> SparseRows:
         """Return the stacked word and character TF-IDF rows (CSR arrays, float32).
 
         The same values, in the same order, as ``scipy.sparse.hstack`` of the
-        two vectorizers' matrices (word columns first).
+        two vectorizers' matrices (word columns first); ``hidden`` as in
+        :func:`wxscreen._features.feature_matrix`.
         """
+        from ._features import HIDDEN_MIN, HIDDEN_TOKEN
+
         n_word = len(self.word_terms)
-        words = (self._tokens(" ".join(tokenizer(t))) for t in norm_texts)
+        joined = [" ".join(tokenizer(t)) for t in norm_texts]
+        if hidden is not None:
+            joined = [w + " " + HIDDEN_TOKEN if h >= HIDDEN_MIN else w for w, h in zip(joined, hidden, strict=True)]
+        words = (self._tokens(w) for w in joined)
         chars = (self._char_ngrams(t) for t in norm_texts)
         wp, wc, wd = self._tfidf(words, self.word_vocab, self.word_idf)
         cp, cc, cd = self._tfidf(chars, self.char_vocab, self.char_idf)

@@ -207,6 +207,11 @@ class Screening(BaseModel):
         The model and library versions.
     flags_complete : bool
         False when a detector pattern timed out and the flag check is partial.
+    truncated : bool
+        True when the message was longer than :data:`wxscreen.MAX_MESSAGE_CHARS`
+        characters and only its first ``MAX_MESSAGE_CHARS`` characters were
+        screened (``reasons`` says so too). Flag offsets still index the text
+        as passed in.
     advice : list of str
         Short, concrete steps for the reader derived from the label and flags
         (``src/wxscreen/_advice.py``; Chinese by default, English with the
@@ -225,6 +230,7 @@ class Screening(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     model: ModelInfo
     flags_complete: bool = True
+    truncated: bool = False
     advice: list[str] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
 

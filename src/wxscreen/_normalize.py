@@ -14,7 +14,16 @@ Steps, in the order DOMAIN.md §4 recommends:
    (``加 微 信`` → ``加微信``, ``微❤信`` → ``微信``); English word spacing is kept;
 6. map contact and payment variants to canonical words (``V信``/``薇信``/``vx`` →
    ``微信``, ``扣扣`` → ``qq``, ``纸飞机`` → ``telegram``, ``zfb`` → ``支付宝``,
-   ``转帐`` → ``转账`` …). The table is :data:`VARIANTS`.
+   ``转帐`` → ``转账`` …). The table is :data:`VARIANTS`; words that are also
+   ordinary words (``卫星`` satellite, ``企鹅`` penguin) are mapped only in a
+   contact context (``加卫星``, ``卫星号``, ``企鹅号``, ``企鹅联系``);
+7. convert Chinese numerals to Arabic digits in numeric contexts only, with
+   ``cn2an`` (:data:`NUMERAL_RULES`): ``三千五`` → ``3500``, ``两万`` → ``20000``,
+   ``五百元`` → ``500元``, ``一三八一二三四五六七八`` → ``13812345678``; words
+   such as ``一定``, ``一次性``, ``三思``, ``一下``, ``万一``, ``千万别`` are kept.
+
+Styled digits that NFKC leaves alone (dingbat circled ``➊❶➀``, negative and
+double circled ``⓫⓵⓿``) are mapped by the Unicode numeric value in step 2.
 
 Every normalised character keeps the raw span it came from, so a match
 ``[i, j)`` in the normalised text maps back to ``raw[starts[i]:ends[j - 1]]``.
@@ -26,10 +35,11 @@ import functools
 import threading
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 
-__all__ = ["NormalizedText", "normalize", "VARIANTS"]
+__all__ = ["NormalizedText", "normalize", "VARIANTS", "NUMERAL_RULES"]
 
 # Characters removed outright. Cf covers U+200B-U+200F, U+2060-U+2064, U+FEFF,
 # U+180E, U+202A-U+202E (bidi controls) and more; the others are added here.
@@ -38,16 +48,41 @@ _DROP_EXTRA = frozenset({"\ufe0e", "\ufe0f", "\u20e3"} | {chr(c) for c in range(
 _SEP_PUNCT = frozenset("·•・*~_-/|\\＊﹡∙⋅‧◦°¤")
 
 #: Variant spellings of contact and payment words (DOMAIN.md §4), applied to
-#: lower-cased, Simplified text after separators are collapsed. Each entry is
-#: (pattern, canonical form). ASCII variants only match outside ASCII words.
+#: lower-cased, Simplified text after separators are collapsed (so ``V 信``,
+#: ``Ｖ信``, ``威\u200b信`` and ``V信`` all arrive here as ``v信``, and
+#: Traditional ``轉賬``/``轉帳`` as ``转账``/``转帐``). Each entry is
+#: (pattern, canonical form); the first matching entry wins. ASCII variants
+#: only match outside ASCII words (``wx`` yes, ``wxyz`` no).
+#:
+#: ==============================================  =========================
+#: variants                                        canonical
+#: ==============================================  =========================
+#: wei xin, weixin, vxin, wxin                     微信
+#: vx, wx, vchat, wechat                           微信
+#: 薇信 徽信 威信 维信 微心 v信 威x 微x 绿泡泡 绿色泡泡  微信
+#: +v, ➕v, 加v                                     加微信
+#: 加卫星 / 添加卫星 (contact context only)           加微信
+#: 卫星号, 卫星联系/聊 (contact context only)          微信号, 微信联系/聊
+#: 扣扣 抠抠 蔻蔻                                     qq
+#: 企鹅号, q号                                       qq号
+#: 加企鹅, 企鹅联系/聊/上聊 (contact context only)      加qq, qq联系/聊
+#: 纸飞机 飞机号 tg telegram 电报号                   telegram
+#: 支fu宝 支付bao zfb zhifubao alipay                支付宝
+#: zz zhuanzhang, 转帐 (轉賬 via OpenCC)             转账
+#: 帐户 帐号 身分证 yhk sfz yzm …                     账户 账号 身份证 银行卡 …
+#: ==============================================  =========================
 VARIANTS: tuple[tuple[str, str], ...] = (
     (r"(?<![a-z0-9])(?:v|w|wei)\s?xin(?![a-z])", "微信"),
     (r"(?<![a-z0-9])(?:vx|wx|vchat|wechat)(?![a-z])", "微信"),
-    (r"[薇徽威]信|微心|v信|威x|微x|绿泡泡|绿色泡泡", "微信"),
+    (r"[薇徽威]信|维信(?!金科|卡卡)|微心|v信|威x|微x|绿泡泡|绿色泡泡", "微信"),
     (r"(?:\+|➕|加)v(?![a-z信])", "加微信"),
-    (r"加卫星", "加微信"),
+    (r"(?:添加|加)卫星", "加微信"),
     (r"卫星号", "微信号"),
-    (r"扣扣|抠抠|蔻蔻|企鹅号|(?<![a-z])q号", "qq"),
+    (r"卫星(?=联系|上联系|聊|上聊|私聊|沟通|上沟通)", "微信"),
+    (r"扣扣|抠抠|蔻蔻", "qq"),
+    (r"企鹅号|(?<![a-z])q号", "qq号"),
+    (r"(?:添加|加)企鹅", "加qq"),
+    (r"企鹅(?=联系|上联系|聊|上聊|私聊|沟通|上沟通|群)", "qq"),
     (r"纸飞机|飞机号|(?<![a-z0-9])(?:tg|telegram)(?![a-z])|电报号", "telegram"),
     (r"支fu宝|支付bao|(?<![a-z0-9])(?:zfb|zhifubao|alipay)(?![a-z])", "支付宝"),
     (r"(?<![a-z0-9])(?:zz|zhuanzhang)(?![a-z0-9])", "转账"),
@@ -84,6 +119,10 @@ class NormalizedText:
         entries.
     invisible : int
         Number of invisible format characters removed (an obfuscation signal).
+    invisible_in_words : int
+        How many of them sat between two word characters (Han, ASCII letters or
+        digits), as in ``转\u200b账``; two or more is a strong obfuscation
+        signal (DOMAIN.md §4), given to the model as a feature.
     """
 
     raw: str
@@ -91,6 +130,7 @@ class NormalizedText:
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     invisible: int = 0
+    invisible_in_words: int = 0
 
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """Map a span of the normalised text to the raw text.
@@ -126,8 +166,15 @@ def _is_word(ch: str) -> bool:
     return _is_han(ch) or (ch.isascii() and ch.isalnum())
 
 
+# Styled digits NFKC leaves unchanged: dingbat circled digits (U+2776-U+2793),
+# negative and double circled numbers (U+24EB-U+24FF), dingbat circled zeros.
+_STYLED_DIGITS = frozenset(range(0x2776, 0x2794)) | frozenset(range(0x24EB, 0x2500)) | {0x1F10B, 0x1F10C}
+
+
 @functools.lru_cache(maxsize=65536)
 def _nfkc(ch: str) -> str:
+    if ord(ch) in _STYLED_DIGITS:
+        return str(int(unicodedata.numeric(ch)))
     return unicodedata.normalize("NFKC", ch)
 
 
@@ -166,10 +213,12 @@ def _t2s_char(ch: str) -> str:
     return out if len(out) == 1 else ch
 
 
-def _strip_invisible(raw: str) -> tuple[_Chars, int]:
+def _strip_invisible(raw: str) -> tuple[_Chars, int, int]:
     chars: list[str] = []
     starts: list[int] = []
     count = 0
+    in_words = 0
+    pending = 0  # counted invisible characters since the last kept character
     for i, ch in enumerate(raw):
         if ch in _DROP_EXTRA:
             continue
@@ -177,10 +226,15 @@ def _strip_invisible(raw: str) -> tuple[_Chars, int]:
             # a ZWJ inside an emoji sequence is not evasion
             if not (ch == "\u200d" and i > 0 and _category(raw[i - 1]) == "So"):
                 count += 1
+                pending += 1
             continue
+        if pending:
+            if chars and _is_word(chars[-1]) and _is_word(ch):
+                in_words += pending
+            pending = 0
         chars.append(ch)
         starts.append(i)
-    return (chars, starts, [s + 1 for s in starts]), count
+    return (chars, starts, [s + 1 for s in starts]), count, in_words
 
 
 def _nfkc_step(c: _Chars) -> _Chars:
@@ -274,6 +328,105 @@ def _variant_step(c: _Chars) -> _Chars:
     return oc, os_, oe
 
 
+_CN_DIGITS = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖幺"
+_CN_UNITS = "十拾百佰千仟万亿"
+_CN_DIGIT_VALUE = {ch: str(v) for v, chars in enumerate(
+    ("零〇", "一壹幺", "二两贰", "三叁", "四肆", "五伍", "六陆", "七柒", "八捌", "九玖")) for ch in chars}
+_NUMERAL_RUN = regex.compile(f"[{_CN_DIGITS}{_CN_UNITS}]+")
+_CURRENCY_AFTER = ("元", "圆", "块钱")
+
+#: When a run of Chinese numerals is converted (step 7). A run is a maximal
+#: sequence of the characters ``零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖幺`` and
+#: the units ``十拾百佰千仟万亿``; it is never converted next to an ASCII digit
+#: or a decimal point (``3万``, ``2.5万`` stay as written), nor after ``之``
+#: (``百分之五十``, ``三分之一`` stay as the detectors read them), nor when ``cn2an``
+#: cannot read it as one number (``万一``, ``一五一十``, ``两三千``).
+NUMERAL_RULES: tuple[str, ...] = (
+    "a unit with a digit: 三千五 → 3500, 两万 → 20000, 五百 → 500, 十五 → 15 (not 千万别, 百分 alone)",
+    "four or more digits without 两, not a doubled pattern: 一三八一二三四五六七八 → 13812345678, "
+    "幺三八幺 → 1381, 二〇二四 → 2024 (not 七七八八, 三三两两)",
+    "any run right before 元/圆/块钱: 五元 → 5元, 两块钱 → 2块钱 (一定, 一次性, 三思, 一下 stay)",
+)
+
+_cn2an_lock = threading.Lock()
+_cn2an: Any = None
+
+
+def _cn2an_convert(run: str) -> str | None:
+    """Convert a numeral run with units through ``cn2an`` (normal mode); None if unreadable."""
+    global _cn2an
+    if _cn2an is None:
+        with _cn2an_lock:
+            if _cn2an is None:
+                import cn2an
+
+                _cn2an = cn2an.Cn2An()
+    return _cn2an_cached(run)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cn2an_cached(run: str) -> str | None:
+    try:
+        value = _cn2an.cn2an(run, "normal")
+    except Exception:  # cn2an raises ValueError and others for what is not one number
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    return str(value) if isinstance(value, int) and value >= 0 else None
+
+
+def _numeral_value(run: str, before: str, after: str) -> str | None:
+    """The Arabic form of a Chinese numeral run in its context, or None to keep it."""
+    if before.isascii() and (before.isdigit() or before == ".") or after.isascii() and after.isdigit():
+        return None
+    if before == "之":  # fractions and percentages stay as written: 三分之一, 百分之五十
+        return None
+    money = any(after.startswith(c) for c in _CURRENCY_AFTER)
+    has_unit = any(ch in _CN_UNITS for ch in run)
+    if has_unit:
+        if "幺" in run:
+            return None
+        has_digit = any(ch in _CN_DIGITS for ch in run)
+        if not (has_digit or money or (run[0] in "十拾" and len(run) >= 2)):
+            return None
+        return _cn2an_convert(run)
+    doubled = len(run) == 4 and (run[0] == run[1] and run[2] == run[3] or run[:2] == run[2:])
+    if money or (len(run) >= 4 and "两" not in run and not doubled):
+        return "".join(_CN_DIGIT_VALUE[ch] for ch in run)
+    return None
+
+
+def _numeral_step(c: _Chars) -> _Chars:
+    chars, starts, ends = c
+    text = "".join(chars)
+    oc: list[str] = []
+    os_: list[int] = []
+    oe: list[int] = []
+    pos = 0
+    for m in _NUMERAL_RUN.finditer(text):
+        a, b = m.span()
+        value = _numeral_value(m.group(), text[a - 1] if a else "", text[b : b + 2])
+        if value is None:
+            continue
+        oc.extend(chars[pos:a])
+        os_.extend(starts[pos:a])
+        oe.extend(ends[pos:a])
+        s, e = starts[a], ends[b - 1]
+        for ch in value:
+            oc.append(ch)
+            os_.append(s)
+            oe.append(e)
+        pos = b
+    if pos == 0:
+        return c
+    oc.extend(chars[pos:])
+    os_.extend(starts[pos:])
+    oe.extend(ends[pos:])
+    return oc, os_, oe
+
+
 def normalize(raw: str) -> NormalizedText:
     """Normalise a message for matching and features, keeping an offset map.
 
@@ -304,12 +457,13 @@ def normalize(raw: str) -> NormalizedText:
     """
     if not isinstance(raw, str):
         raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
-    c, invisible = _strip_invisible(raw)
+    c, invisible, in_words = _strip_invisible(raw)
     c = _nfkc_step(c)
     c = _t2s_step(c)
     chars, starts, ends = c
     c = ([ch.lower() if ch.isascii() else ch for ch in chars], starts, ends)
     c = _collapse_step(c)
     c = _variant_step(c)
+    c = _numeral_step(c)
     chars, starts, ends = c
-    return NormalizedText(raw, "".join(chars), tuple(starts), tuple(ends), invisible)
+    return NormalizedText(raw, "".join(chars), tuple(starts), tuple(ends), invisible, in_words)

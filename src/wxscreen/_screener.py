@@ -18,11 +18,20 @@ from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
 from .detectors._base import _payee_unofficial
 
-__all__ = ["Screener", "load_screener"]
+__all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
 
 _LABEL_VALUES = [lab.value for lab in Label]
 #: Messages transformed and predicted together by one classify_many step.
 _CHUNK = 1024
+
+#: Longest message screened, in characters (Python ``str`` code points). A
+#: longer text is cut here: its first ``MAX_MESSAGE_CHARS`` characters are
+#: screened and the Screening says ``truncated=True`` (and why, in ``reasons``),
+#: so nothing is lost silently and time stays bounded (about 2 s on one core;
+#: below the limit time grows linearly). 100,000 characters is some fifty
+#: times the longest WeChat bubble a person pastes; a whole pasted chat goes
+#: through :func:`wxscreen.screen_chat`, which screens message by message.
+MAX_MESSAGE_CHARS = 100_000
 
 
 def _check_text(text: object) -> str:
@@ -176,7 +185,9 @@ class Screener:
         Parameters
         ----------
         text : str
-            The message as received (one WeChat bubble or pasted block).
+            The message as received (one WeChat bubble or pasted block). Text
+            beyond :data:`MAX_MESSAGE_CHARS` characters is not screened and the
+            result says ``truncated=True``.
         lender : str or None, default=None
             The lender the reader really borrowed from, if known (e.g.
             ``"星河消费金融有限公司"``). A payee account in that name is not an
@@ -250,7 +261,11 @@ class Screener:
         if len(items) > _CHUNK:  # bounded memory: intermediate features of one chunk at a time
             chunks = (items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK))
             return [r for chunk in chunks for r in self.classify_many(chunk, lender=lender, now=now)]
-        norms = [normalize(t) for t in items]
+        cut = [len(t) > MAX_MESSAGE_CHARS for t in items]
+        norms = [normalize(t[:MAX_MESSAGE_CHARS] if c else t) for t, c in zip(items, cut, strict=True)]
+        cut_reason = (
+            f"text longer than {MAX_MESSAGE_CHARS:,} characters: only the first {MAX_MESSAGE_CHARS:,} were screened"
+        )
         # R0: a message without a single letter, digit or Han character (empty,
         # whitespace, punctuation or emoji only) carries no evidence ⇒ other.
         live = [i for i, n in enumerate(norms) if any(ch.isalnum() for ch in n.text)]
@@ -259,7 +274,9 @@ class Screener:
         learned: dict[int, Prediction] = {}
         X = None
         if live:
-            X = self.bundle.transform([norms[i].text for i in live])
+            X = self.bundle.transform(
+                [norms[i].text for i in live], hidden=[norms[i].invisible_in_words for i in live]
+            )
             if self.bundle.flagger is not None:
                 for row, pred in zip(live, self.bundle.flagger.predict([norms[i].text for i in live]), strict=True):
                     learned[row] = pred
@@ -276,10 +293,12 @@ class Screener:
         for i, norm in enumerate(norms):
             if i not in probs:
                 scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
-                reason = "rule R0: no words (empty, punctuation or emoji only) ⇒ other"
+                reasons = ["rule R0: no words (empty, punctuation or emoji only) ⇒ other"]
+                if cut[i]:
+                    reasons.append(cut_reason)
                 out.append(
                     Screening(
-                        label=Label.OTHER, scores=scores, flags=[], reasons=[reason], model=info,
+                        label=Label.OTHER, scores=scores, flags=[], reasons=reasons, model=info, truncated=cut[i],
                         entities=self._entities(norm.raw, now),
                     )
                 )
@@ -291,6 +310,8 @@ class Screener:
             reasons = [f"model: {best} ({probs[i][best]:.2f}); cues: {'、'.join(cues) or '—'}"] + rule_reasons
             if not complete:
                 reasons.append("flag check incomplete: a detector pattern timed out")
+            if cut[i]:
+                reasons.append(cut_reason)
             if self.mask_identifiers:
                 reasons = [mask_identifiers(r) for r in reasons]
             out.append(
@@ -301,6 +322,7 @@ class Screener:
                     reasons=reasons,
                     model=info,
                     flags_complete=complete,
+                    truncated=cut[i],
                     advice=advice_for(label, flags, self.advice_lang),
                     entities=self._entities(norm.raw, now),
                 )

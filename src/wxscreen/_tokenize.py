@@ -35,6 +35,9 @@ __all__ = ["JiebaTokenizer"]
 _BUILT: dict[str, tuple[dict[str, int], int]] = {}
 _BUILD_LOCK = threading.Lock()
 _ENTRIES: dict[str, tuple[int, int]] = {}
+# How many times this process built (or loaded from the disk cache) a prefix
+# dictionary: 1 after any number of tokenizers, threads and unpickled copies.
+_BUILD_COUNT = 0
 
 
 def _default_cache_dir() -> str:
@@ -105,9 +108,11 @@ class JiebaTokenizer:
         key = hashlib.sha256(
             (jieba.__version__ + "\0" + user_words).encode("utf-8")
         ).hexdigest()[:16]
+        global _BUILD_COUNT
         with _BUILD_LOCK:
             built = _BUILT.get(key)
             if built is None:
+                _BUILD_COUNT += 1
                 expected = self._expected_entries(key)
                 built = self._load_cache(key, expected) if expected else None
                 if built is None:

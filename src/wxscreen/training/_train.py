@@ -62,13 +62,18 @@ def fit_bundle(texts: Sequence[str], labels: Sequence[str], *, seed: int = 0, **
     Bundle
         ``flagger`` is None; ``metadata`` holds only ``seed`` and ``hmm``.
     """
-    return _fit_classifier([normalize(t).text for t in texts], labels, seed=seed, **params)
+    norms = [normalize(t) for t in texts]
+    return _fit_classifier(
+        [n.text for n in norms], labels, seed=seed, hidden=[n.invisible_in_words for n in norms], **params
+    )
 
 
-def _fit_classifier(norm: Sequence[str], labels: Sequence[str], *, seed: int, **params: Any) -> Bundle:
+def _fit_classifier(
+    norm: Sequence[str], labels: Sequence[str], *, seed: int, hidden: Sequence[int] | None = None, **params: Any
+) -> Bundle:
     tok = JiebaTokenizer()
     est = build_estimators(seed, **params)
-    X = feature_matrix(est["word"], est["char"], tok, norm, fit=True)
+    X = feature_matrix(est["word"], est["char"], tok, norm, fit=True, hidden=hidden)
     est["clf"].fit(X, list(labels))
     for vec in (est["word"], est["char"]):
         # introspection-only attribute that would dominate the file size (sklearn docs)
@@ -108,7 +113,7 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
         raise ValueError("training needs at least two labels")
     norms = [normalize(r.text) for r in records]
     norm = [n.text for n in norms]
-    bundle = _fit_classifier(norm, labels, seed=seed)
+    bundle = _fit_classifier(norm, labels, seed=seed, hidden=[n.invisible_in_words for n in norms])
     flagger = SentenceFlagger.fit(norm, [_norm_spans(r, n) for r, n in zip(records, norms, strict=True)], seed=seed)
     flagger.thresholds = dict(FLAG_THRESHOLDS)
     flagger.gates = dict(FLAG_GATES)
