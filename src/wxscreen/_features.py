@@ -218,8 +218,13 @@ class Bundle:
         numpy.ndarray of shape (n_samples, n_classes)
             Columns in the order of :attr:`classes`.
         """
+        from scipy.sparse import issparse
+
+        if not issparse(X):  # the numpy twin's SparseRows
+            X = X.tocsr()
+        _, _, clf = self.estimators()
         parts = []
-        for c in self.clf.calibrated_classifiers_:
+        for c in clf.calibrated_classifiers_:
             d = np.asarray(c.estimator.decision_function(X), dtype=np.float64)
             parts.append(np.column_stack([-d, d]) if d.ndim == 1 else d)  # two classes: one margin
         return np.asarray(np.mean(parts, axis=0))
