@@ -10,6 +10,11 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
   message on the next lines, or inline (``李专员：您好…``) when the name is a
   known speaker (used twice, seen in a header or a record title, or carrying
   an ``@企业简称`` suffix) and not a field label such as ``户名：`` or ``账号：``;
+* the two mixed: after timed headers, an inline ``名字：话`` line starts a
+  message only when the name is a known speaker — seen in a header, named by
+  ``你已添加了X``, used inline twice, or 我 — so ``户名：张三`` or
+  ``注意：…`` stay message text; such a message takes the time of the
+  header above it;
 * centred time separators (``14:22``, ``昨天 20:15``, ``星期三 09:10``,
   ``5月3日 14:22``, ``2023年5月3日 14:22``, ``下午 3:05``), which set the time of
   the messages that follow;
@@ -106,7 +111,7 @@ _SYSTEM = regex.compile(
     r"与群里其他人都不是朋友关系|^\S{1,20}拍了拍\S{0,20}$|如果陌生人主动添加你|与对方发生资金往来可能存在风险|"
     r"我通过了你的朋友验证请求|^(?:你|对方)已添加了|^你已添加了|修改群名为|^\S.{0,30}开启了朋友验证"
 )
-_ADDED = regex.compile(r"^你已添加了(?P<name>.{1,40}?)[，,]现在可以开始聊天了")
+_ADDED = regex.compile(r"^你已添加了(?P<name>[^，,。\s]{1,40}?)\s*(?:[，,。]|$)")
 _RECALL = regex.compile(r"^[\"“]?(?P<name>.{1,30}?)[\"”]?\s*撤回了一条消息$")
 _RECORD = regex.compile(r"^\[聊天记录\]$")
 _TITLE = regex.compile(r"^(?P<t>.{1,40}?)的聊天记录$")
@@ -407,6 +412,14 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     known |= {n for n, c in inline_names.items() if c >= 2 or "@" in n}
     if not structured_ok and len([n for n in inline_names if n in known]) >= 2:
         structured_ok = True
+    # In a paste laid out with timed headers, an inline "名字：话" line starts a
+    # message only when the name is a known speaker: seen in a header, named by
+    # a system line (你已添加了X), used inline twice, or the borrower's 我. Text
+    # such as "户名：张三" or "注意：…" stays inside the message.
+    ts_inline_ok = known | set(ts_names) | _BORROWER_NAMES
+    if not structured_ok and full_ts_headers >= 1 and any(n in ts_names for n in inline_names):
+        # One dated header and the same speaker inline further down: a chat.
+        structured_ok = True
 
     msgs: list[ParsedMessage] = []
     stack = [_Frame(depth=0, carrier=None, indent=-1, carrier_time=None, indented=False)]
@@ -635,12 +648,13 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             fr.speaker = m.group("name").strip()
             fr.header_kind = fr.header_kind or "colon"
             continue
-        m = _INLINE_COLON.match(s) if fr.header_kind != "ts" else None
+        m = _INLINE_COLON.match(s) if structured_ok or fr.header_kind != "ts" else None
         if m and _is_name(m.group("name")):
             name = m.group("name").strip()
             # In a chat already laid out as "名字：话", a new short name is a speaker too.
             newcomer = fr.header_kind == "inline" and len(name) <= 10 and not regex.search(r"[说讲问道称]$", name)
-            if name in known or name in fr.names or newcomer:
+            speakers = ts_inline_ok if fr.header_kind == "ts" else known
+            if name in speakers or name in fr.names or newcomer:
                 flush()
                 structured = True
                 fr.speaker = name
