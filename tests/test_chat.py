@@ -424,3 +424,25 @@ def test_added_line_without_the_tail_names_a_speaker():
 def test_colon_text_inside_a_header_message_stays_in_it(line):
     chat = f"王经理 2024/5/3 14:05\n请转到以下账户\n{line}\n张先生 2024/5/3 14:06\n好的\n"
     assert _segments(chat) == [("王经理", f"请转到以下账户\n{line}"), ("张先生", "好的")]
+
+
+def test_me_must_be_a_str(screener):
+    with pytest.raises(TypeError, match="me must be a str.*got int"):
+        wxscreen.screen_chat(ISSUE_CHAT, me=5, screener=screener)
+
+
+def test_me_must_be_a_speaker(screener):
+    with pytest.raises(wxscreen.InvalidInputError, match="不存在的人.*speakers found: 催收小王、张先生"):
+        wxscreen.screen_chat(ISSUE_CHAT, me="不存在的人", screener=screener)
+    with pytest.raises(ValueError, match="speakers found: none"):
+        wxscreen.screen_chat("请把验证码发给我", me="张先生", screener=screener)
+    # surrounding whitespace is ignored; the CLI turns the error into exit status 1
+    assert wxscreen.screen_chat(ISSUE_CHAT, me=" 张先生 ", screener=screener).borrower == " 张先生 "
+
+
+def test_cli_me_not_a_speaker(tmp_path, capsys):
+    p = tmp_path / "chat.txt"
+    p.write_text(ISSUE_CHAT, "utf-8")
+    assert main(["chat", str(p), "--me", "张三丰"]) == 1
+    err = capsys.readouterr().err
+    assert "张三丰" in err and "催收小王、张先生" in err

@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ._errors import InvalidInputError
 from ._models import RISKY_LABELS, ChatMessage, ChatQuote, ChatScreening, Label, Screening
 
 __all__ = ["ParsedMessage", "parse_chat", "screen_chat"]
@@ -851,7 +852,8 @@ def screen_chat(
     text : str
         The pasted chat (any of the layouts in this module's docstring).
     me : str, optional
-        The borrower's display name as it appears in the paste. When omitted,
+        The borrower's display name as it appears in the paste (it must be one
+        of its speakers, see Raises). When omitted,
         the borrower is inferred among the top-level speakers: a speaker called
         我; otherwise not a WeCom ``@`` account, not the person the system line
         ``你已添加了X`` names, not whoever sent ``我通过了你的朋友验证请求``; among
@@ -886,7 +888,13 @@ def screen_chat(
     Raises
     ------
     TypeError
-        If ``text`` is not a ``str``.
+        If ``text`` is not a ``str``, or ``me`` is neither a ``str`` nor ``None``.
+    InvalidInputError
+        (a ``ValueError``) If ``me`` is not the name of any speaker the paste shows (compared
+        with surrounding whitespace stripped); the message lists the speakers
+        found (masked as the screener masks), so a typo is not silently taken
+        as "the borrower wrote nothing" and every message screened as the
+        other side's.
 
     Examples
     --------
@@ -899,8 +907,16 @@ def screen_chat(
     from ._api import default_screener
     from ._mask import mask_identifiers
 
+    if me is not None and not isinstance(me, str):
+        raise TypeError(f"screen_chat() me must be a str (the borrower's name) or None, got {type(me).__name__}")
     parsed = parse_chat(text, now=now)
     scr = screener if screener is not None else default_screener()
+    if me is not None:
+        speakers = list(dict.fromkeys(p.speaker.strip() for p in parsed if p.speaker))
+        if me.strip() not in speakers:
+            hide = mask_identifiers if getattr(scr, "mask_identifiers", True) else (lambda x: x)
+            found = "、".join(hide(n) for n in speakers) if speakers else "none (the text has no speaker names)"
+            raise InvalidInputError(f"me={hide(me)!r} is not a speaker of this chat; speakers found: {found}")
     views = [_screen_view(text[p.start : p.end]) if not p.is_record else "" for p in parsed]
     results: list[Screening] = scr.classify_many(views, now=now) if views else []  # type: ignore[attr-defined]
     borrower = me if me is not None else _infer_borrower(text, parsed, results)
