@@ -415,9 +415,11 @@ def test_added_system_line_ampm_header_inline_lines_and_a_quote():
     assert sum(chat[p.start : p.end].count("不行，今天必须处理") for p in got) == 1
 
 
-def test_added_line_without_the_tail_names_a_speaker():
-    chat = "你已添加了尹专员\n尹专员 14:05\n您好\n尹专员：请今天还款\n"
-    assert _segments(chat) == [("尹专员", "您好"), ("尹专员", "请今天还款")]
+@pytest.mark.parametrize("name", ["尹专员", "Amy Wang"])
+@pytest.mark.parametrize("tail", ["", "，现在可以开始聊天了。"])
+def test_added_line_names_a_speaker(name, tail):
+    chat = f"你已添加了{name}{tail}\n{name} 14:05\n您好\n{name}：请今天还款\n"
+    assert _segments(chat) == [(name, "您好"), (name, "请今天还款")]
 
 
 @pytest.mark.parametrize("line", ["户名：张三", "账号：6222 **** **** 1234", "注意：今天五点前", "小李：他说的"])
@@ -446,3 +448,8 @@ def test_cli_me_not_a_speaker(tmp_path, capsys):
     assert main(["chat", str(p), "--me", "张三丰"]) == 1
     err = capsys.readouterr().err
     assert "张三丰" in err and "催收小王、张先生" in err
+
+
+def test_salutation_right_under_a_header_is_not_a_message():
+    chat = "王经理 2024/5/3 14:05\n张先生：您好，请把验证码发给我\n张先生 2024/5/3 14:06\n好的\n"
+    assert _segments(chat) == [("王经理", "张先生：您好，请把验证码发给我"), ("张先生", "好的")]

@@ -13,8 +13,9 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
 * the two mixed: after timed headers, an inline ``名字：话`` line starts a
   message only when the name is a known speaker — seen in a header, named by
   ``你已添加了X``, used inline twice, or 我 — so ``户名：张三`` or
-  ``注意：…`` stay message text; such a message takes the time of the
-  header above it;
+  ``注意：…`` stay message text, and so does such a line straight under a
+  header (a salutation: ``王经理 14:05`` then ``张先生：您好，…``); an inline
+  message takes the time of the header above it;
 * centred time separators (``14:22``, ``昨天 20:15``, ``星期三 09:10``,
   ``5月3日 14:22``, ``2023年5月3日 14:22``, ``下午 3:05``), which set the time of
   the messages that follow;
@@ -112,7 +113,7 @@ _SYSTEM = regex.compile(
     r"与群里其他人都不是朋友关系|^\S{1,20}拍了拍\S{0,20}$|如果陌生人主动添加你|与对方发生资金往来可能存在风险|"
     r"我通过了你的朋友验证请求|^(?:你|对方)已添加了|^你已添加了|修改群名为|^\S.{0,30}开启了朋友验证"
 )
-_ADDED = regex.compile(r"^你已添加了(?P<name>[^，,。\s]{1,40}?)\s*(?:[，,。]|$)")
+_ADDED = regex.compile(r"^你已添加了(?P<name>\S[^，,。]{0,39}?)\s*(?:[，,。]|$)")
 _RECALL = regex.compile(r"^[\"“]?(?P<name>.{1,30}?)[\"”]?\s*撤回了一条消息$")
 _RECORD = regex.compile(r"^\[聊天记录\]$")
 _TITLE = regex.compile(r"^(?P<t>.{1,40}?)的聊天记录$")
@@ -518,6 +519,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         return bool(_is_sep(t) or _ts_header(t) or _inline_ts(t) or (m and m.group("name").strip() in colon_names))
 
     in_quote = 0
+    just_header = False  # the previous non-blank line was a timed header
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -527,6 +529,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             if cur:
                 cur.append(ln)
             continue
+        after_header, just_header = just_header, False
         # Close forwarded records this line is outside of.
         while len(stack) > 1 and not in_quote:
             fr = stack[-1]
@@ -637,6 +640,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             fr.speaker = h[0]
             fr.when, fr.day = _parse_time(h[1], now, fr.day)
             fr.header_kind = fr.header_kind or "ts"
+            just_header = True
             continue
         # In a paste laid out with timed headers, a lone "名字：" line is a
         # salutation inside a message ("冯先生：" then the letter), not a header.
@@ -655,6 +659,9 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             # In a chat already laid out as "名字：话", a new short name is a speaker too.
             newcomer = fr.header_kind == "inline" and len(name) <= 10 and not regex.search(r"[说讲问道称]$", name)
             speakers = ts_inline_ok if fr.header_kind == "ts" else known
+            if fr.header_kind == "ts" and after_header:
+                # "王经理 14:05" then "张先生：您好，…": a salutation opening the header's message.
+                speakers = set()
             if name in speakers or name in fr.names or newcomer:
                 flush()
                 structured = True
