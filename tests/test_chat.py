@@ -371,3 +371,85 @@ def test_inline_messages_with_bracketed_times():
         ("童专员", "您好", dt.datetime(2024, 5, 3, 14, 22, 10)),
         ("鲍先生", "好的", dt.datetime(2024, 5, 3, 14, 30)),
     ]
+
+
+def _segments(chat, **kw):
+    return [(p.speaker, chat[p.start : p.end]) for p in parse_chat(chat, **kw)]
+
+
+def test_inline_line_of_a_header_speaker_after_headers_is_its_own_message(screener):
+    chat = (
+        "王经理 2024/5/3 14:05\n您好，逾期了\n张先生 2024/5/3 14:06\n我知道\n"
+        "王经理：把验证码发给我，再转5000到我个人卡上\n"
+    )
+    assert _segments(chat) == [
+        ("王经理", "您好，逾期了"),
+        ("张先生", "我知道"),
+        ("王经理", "把验证码发给我，再转5000到我个人卡上"),
+    ]
+    r = wxscreen.screen_chat(chat, me="张先生", screener=screener)
+    assert r.label is Label.POSSIBLE_SCAM
+    assert r.messages[2].screening.label is Label.POSSIBLE_SCAM
+
+
+def test_one_header_then_inline_lines_is_a_chat():
+    chat = "王经理 2024/5/3 14:05\n您好，您的借款已逾期\n我：你好\n王经理：把验证码发给我\n"
+    assert _segments(chat) == [("王经理", "您好，您的借款已逾期"), ("我", "你好"), ("王经理", "把验证码发给我")]
+
+
+def test_added_system_line_ampm_header_inline_lines_and_a_quote():
+    chat = (
+        "你已添加了王经理\n王经理 下午 2:05\n您好，您的借款已逾期三天\n我：我下周还\n王经理：不行，今天必须处理\n"
+        "引用 王经理 的消息：不行，今天必须处理\n我：那怎么办\n王经理：把验证码发给我\n"
+    )
+    got = parse_chat(chat, now=dt.datetime(2024, 5, 8, 12))
+    assert [(p.speaker, chat[p.start : p.end]) for p in got] == [
+        ("王经理", "您好，您的借款已逾期三天"),
+        ("我", "我下周还"),
+        ("王经理", "不行，今天必须处理"),
+        ("我", "那怎么办"),
+        ("王经理", "把验证码发给我"),
+    ]
+    # The quoted words are the quote of one message, not the text of any: screened once.
+    assert [chat[p.quote[1] : p.quote[2]] for p in got if p.quote] == ["不行，今天必须处理"]
+    assert sum(chat[p.start : p.end].count("不行，今天必须处理") for p in got) == 1
+
+
+@pytest.mark.parametrize("name", ["尹专员", "Amy Wang"])
+@pytest.mark.parametrize("tail", ["", "，现在可以开始聊天了。"])
+def test_added_line_names_a_speaker(name, tail):
+    chat = f"你已添加了{name}{tail}\n{name} 14:05\n您好\n{name}：请今天还款\n"
+    assert _segments(chat) == [(name, "您好"), (name, "请今天还款")]
+
+
+@pytest.mark.parametrize("line", ["户名：张三", "账号：6222 **** **** 1234", "注意：今天五点前", "小李：他说的"])
+def test_colon_text_inside_a_header_message_stays_in_it(line):
+    chat = f"王经理 2024/5/3 14:05\n请转到以下账户\n{line}\n张先生 2024/5/3 14:06\n好的\n"
+    assert _segments(chat) == [("王经理", f"请转到以下账户\n{line}"), ("张先生", "好的")]
+
+
+def test_me_must_be_a_str(screener):
+    with pytest.raises(TypeError, match="me must be a str.*got int"):
+        wxscreen.screen_chat(ISSUE_CHAT, me=5, screener=screener)
+
+
+def test_me_must_be_a_speaker(screener):
+    with pytest.raises(wxscreen.InvalidInputError, match="不存在的人.*speakers found: 催收小王、张先生"):
+        wxscreen.screen_chat(ISSUE_CHAT, me="不存在的人", screener=screener)
+    with pytest.raises(ValueError, match="speakers found: none"):
+        wxscreen.screen_chat("请把验证码发给我", me="张先生", screener=screener)
+    # surrounding whitespace is ignored; the CLI turns the error into exit status 1
+    assert wxscreen.screen_chat(ISSUE_CHAT, me=" 张先生 ", screener=screener).borrower == " 张先生 "
+
+
+def test_cli_me_not_a_speaker(tmp_path, capsys):
+    p = tmp_path / "chat.txt"
+    p.write_text(ISSUE_CHAT, "utf-8")
+    assert main(["chat", str(p), "--me", "张三丰"]) == 1
+    err = capsys.readouterr().err
+    assert "张三丰" in err and "催收小王、张先生" in err
+
+
+def test_salutation_right_under_a_header_is_not_a_message():
+    chat = "王经理 2024/5/3 14:05\n张先生：您好，请把验证码发给我\n张先生 2024/5/3 14:06\n好的\n"
+    assert _segments(chat) == [("王经理", "张先生：您好，请把验证码发给我"), ("张先生", "好的")]

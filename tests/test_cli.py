@@ -59,3 +59,67 @@ def test_invalid_utf8_on_stdin():
     )
     assert r.returncode == 0, r.stderr
     assert len(r.stdout.decode().strip().splitlines()) == 2
+
+
+CHAT_UTF8 = "王经理 2024/5/3 14:05\n您好，请把验证码发给我\n张先生 2024/5/3 14:06\n好的\n"
+
+
+def _stdin_bytes(monkeypatch, data):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_gbk_file_is_refused_with_exit_2(tmp_path, capsys):
+    p = tmp_path / "chat.txt"
+    p.write_bytes(CHAT_UTF8.encode("gbk"))
+    for argv in (["chat", str(p), "--json"], ["report", str(p), "--format", "json"]):
+        assert main(argv) == 2
+        cap = capsys.readouterr()
+        assert cap.out == ""
+        assert str(p) in cap.err and "not UTF-8" in cap.err and "GBK" in cap.err and "iconv -f GB18030" in cap.err
+
+
+def test_gbk_on_stdin_is_refused_for_classify_chat_and_report(monkeypatch, capsys):
+    for argv in (["classify", "--json", "-"], ["chat", "-"], ["report", "-"]):
+        _stdin_bytes(monkeypatch, CHAT_UTF8.encode("gbk"))
+        assert main(argv) == 2
+        cap = capsys.readouterr()
+        assert cap.out == "" and "stdin is not UTF-8" in cap.err and "GBK" in cap.err
+
+
+def test_utf16_without_bom_is_refused(tmp_path, capsys):
+    p = tmp_path / "chat.txt"
+    p.write_bytes(CHAT_UTF8.encode("utf-16-le"))
+    assert main(["chat", str(p)]) == 2
+    assert "UTF-16" in capsys.readouterr().err
+
+
+def test_utf16_with_bom_is_decoded(tmp_path, capsys, monkeypatch):
+    p = tmp_path / "chat.txt"
+    p.write_bytes(CHAT_UTF8.replace("\n", "\r\n").encode("utf-16"))  # BOM + UTF-16, as Notepad saves "Unicode"
+    assert main(["chat", str(p), "--json", "--me", "张先生"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [m["speaker"] for m in doc["messages"]] == ["王经理", "张先生"]
+    assert doc["label"] == "possible_scam"
+    assert main(["report", str(p), "--format", "json", "--me", "张先生"]) == 0
+    assert json.loads(capsys.readouterr().out)["chat"]["label"] == "possible_scam"
+    _stdin_bytes(monkeypatch, "请把验证码发给我\n好的\n".encode("utf-16-be"))  # no BOM in -be: refused
+    assert main(["classify", "--json", "-"]) == 2
+    capsys.readouterr()
+    _stdin_bytes(monkeypatch, "请把验证码发给我\n好的\n".encode("utf-16"))
+    assert main(["classify", "--json", "-"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [r["label"] for r in rows] == ["possible_scam", "other"]
+
+
+def test_stray_invalid_bytes_are_replaced_with_a_warning(monkeypatch, capsys):
+    _stdin_bytes(monkeypatch, "请转到安全账户\n".encode() + b"\xff" + "你好，谢谢您\n".encode())
+    assert main(["classify", "--json", "-"]) == 0
+    cap = capsys.readouterr()
+    assert len(cap.out.splitlines()) == 2
+    assert "1 invalid UTF-8 byte sequence(s)" in cap.err and "安全" not in cap.err
+
+
+def test_each_classify_argument_is_one_message(capsys):
+    assert main(["classify", "--json", "您好", "请把验证码发给我"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [r["label"] for r in rows] == ["other", "possible_scam"]

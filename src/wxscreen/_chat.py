@@ -10,6 +10,12 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
   message on the next lines, or inline (``李专员：您好…``) when the name is a
   known speaker (used twice, seen in a header or a record title, or carrying
   an ``@企业简称`` suffix) and not a field label such as ``户名：`` or ``账号：``;
+* the two mixed: after timed headers, an inline ``名字：话`` line starts a
+  message only when the name is a known speaker — seen in a header, named by
+  ``你已添加了X``, used inline twice, or 我 — so ``户名：张三`` or
+  ``注意：…`` stay message text, and so does such a line straight under a
+  header (a salutation: ``王经理 14:05`` then ``张先生：您好，…``); an inline
+  message takes the time of the header above it;
 * centred time separators (``14:22``, ``昨天 20:15``, ``星期三 09:10``,
   ``5月3日 14:22``, ``2023年5月3日 14:22``, ``下午 3:05``), which set the time of
   the messages that follow;
@@ -56,6 +62,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ._errors import InvalidInputError
 from ._models import RISKY_LABELS, ChatMessage, ChatQuote, ChatScreening, Label, Screening
 
 __all__ = ["ParsedMessage", "parse_chat", "screen_chat"]
@@ -106,7 +113,7 @@ _SYSTEM = regex.compile(
     r"与群里其他人都不是朋友关系|^\S{1,20}拍了拍\S{0,20}$|如果陌生人主动添加你|与对方发生资金往来可能存在风险|"
     r"我通过了你的朋友验证请求|^(?:你|对方)已添加了|^你已添加了|修改群名为|^\S.{0,30}开启了朋友验证"
 )
-_ADDED = regex.compile(r"^你已添加了(?P<name>.{1,40}?)[，,]现在可以开始聊天了")
+_ADDED = regex.compile(r"^你已添加了(?P<name>\S[^，,。]{0,39}?)\s*(?:[，,。]|$)")
 _RECALL = regex.compile(r"^[\"“]?(?P<name>.{1,30}?)[\"”]?\s*撤回了一条消息$")
 _RECORD = regex.compile(r"^\[聊天记录\]$")
 _TITLE = regex.compile(r"^(?P<t>.{1,40}?)的聊天记录$")
@@ -407,6 +414,14 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     known |= {n for n, c in inline_names.items() if c >= 2 or "@" in n}
     if not structured_ok and len([n for n in inline_names if n in known]) >= 2:
         structured_ok = True
+    # In a paste laid out with timed headers, an inline "名字：话" line starts a
+    # message only when the name is a known speaker: seen in a header, named by
+    # a system line (你已添加了X), used inline twice, or the borrower's 我. Text
+    # such as "户名：张三" or "注意：…" stays inside the message.
+    ts_inline_ok = known | set(ts_names) | _BORROWER_NAMES
+    if not structured_ok and full_ts_headers >= 1 and any(n in ts_names for n in inline_names):
+        # One dated header and the same speaker inline further down: a chat.
+        structured_ok = True
 
     msgs: list[ParsedMessage] = []
     stack = [_Frame(depth=0, carrier=None, indent=-1, carrier_time=None, indented=False)]
@@ -504,6 +519,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         return bool(_is_sep(t) or _ts_header(t) or _inline_ts(t) or (m and m.group("name").strip() in colon_names))
 
     in_quote = 0
+    just_header = False  # the previous non-blank line was a timed header
     i = 0
     while i < len(lines):
         ln = lines[i]
@@ -513,6 +529,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             if cur:
                 cur.append(ln)
             continue
+        after_header, just_header = just_header, False
         # Close forwarded records this line is outside of.
         while len(stack) > 1 and not in_quote:
             fr = stack[-1]
@@ -623,6 +640,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             fr.speaker = h[0]
             fr.when, fr.day = _parse_time(h[1], now, fr.day)
             fr.header_kind = fr.header_kind or "ts"
+            just_header = True
             continue
         # In a paste laid out with timed headers, a lone "名字：" line is a
         # salutation inside a message ("冯先生：" then the letter), not a header.
@@ -635,12 +653,16 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             fr.speaker = m.group("name").strip()
             fr.header_kind = fr.header_kind or "colon"
             continue
-        m = _INLINE_COLON.match(s) if fr.header_kind != "ts" else None
+        m = _INLINE_COLON.match(s) if structured_ok or fr.header_kind != "ts" else None
         if m and _is_name(m.group("name")):
             name = m.group("name").strip()
             # In a chat already laid out as "名字：话", a new short name is a speaker too.
             newcomer = fr.header_kind == "inline" and len(name) <= 10 and not regex.search(r"[说讲问道称]$", name)
-            if name in known or name in fr.names or newcomer:
+            speakers = ts_inline_ok if fr.header_kind == "ts" else known
+            if fr.header_kind == "ts" and after_header:
+                # "王经理 14:05" then "张先生：您好，…": a salutation opening the header's message.
+                speakers = set()
+            if name in speakers or name in fr.names or newcomer:
                 flush()
                 structured = True
                 fr.speaker = name
@@ -837,7 +859,8 @@ def screen_chat(
     text : str
         The pasted chat (any of the layouts in this module's docstring).
     me : str, optional
-        The borrower's display name as it appears in the paste. When omitted,
+        The borrower's display name as it appears in the paste (it must be one
+        of its speakers, see Raises). When omitted,
         the borrower is inferred among the top-level speakers: a speaker called
         我; otherwise not a WeCom ``@`` account, not the person the system line
         ``你已添加了X`` names, not whoever sent ``我通过了你的朋友验证请求``; among
@@ -872,7 +895,13 @@ def screen_chat(
     Raises
     ------
     TypeError
-        If ``text`` is not a ``str``.
+        If ``text`` is not a ``str``, or ``me`` is neither a ``str`` nor ``None``.
+    InvalidInputError
+        (a ``ValueError``) If ``me`` is not the name of any speaker the paste shows (compared
+        with surrounding whitespace stripped); the message lists the speakers
+        found (masked as the screener masks), so a typo is not silently taken
+        as "the borrower wrote nothing" and every message screened as the
+        other side's.
 
     Examples
     --------
@@ -885,8 +914,16 @@ def screen_chat(
     from ._api import default_screener
     from ._mask import mask_identifiers
 
+    if me is not None and not isinstance(me, str):
+        raise TypeError(f"screen_chat() me must be a str (the borrower's name) or None, got {type(me).__name__}")
     parsed = parse_chat(text, now=now)
     scr = screener if screener is not None else default_screener()
+    if me is not None:
+        speakers = list(dict.fromkeys(p.speaker.strip() for p in parsed if p.speaker))
+        if me.strip() not in speakers:
+            hide = mask_identifiers if getattr(scr, "mask_identifiers", True) else (lambda x: x)
+            found = "、".join(hide(n) for n in speakers) if speakers else "none (the text has no speaker names)"
+            raise InvalidInputError(f"me={hide(me)!r} is not a speaker of this chat; speakers found: {found}")
     views = [_screen_view(text[p.start : p.end]) if not p.is_record else "" for p in parsed]
     results: list[Screening] = scr.classify_many(views, now=now) if views else []  # type: ignore[attr-defined]
     borrower = me if me is not None else _infer_borrower(text, parsed, results)

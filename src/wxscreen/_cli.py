@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -20,6 +21,74 @@ def _human(text_no: int, s: Any, out: TextIO) -> None:
         )
     for r in s.reasons:
         out.write(f"    why: {r}\n")
+
+
+class _EncodingError(ValueError):
+    """Input bytes that are not UTF-8 text (the command exits with status 2)."""
+
+
+def _decode_source(raw: bytes, name: str) -> str:
+    """Decode the bytes of FILE or stdin (``name`` for messages) as a pasted text.
+
+    UTF-8, with or without a BOM, is read as is. A UTF-16 or UTF-32 byte-order
+    mark is unambiguous, so such text (what Windows Notepad saves as
+    "Unicode") is decoded by it. A few stray bytes in otherwise valid UTF-8 (a
+    truncated copy) become U+FFFD with a warning on stderr. Anything else —
+    GBK / GB18030, UTF-16 without a BOM (NUL bytes), another encoding — is
+    refused with :class:`_EncodingError` naming the likely encoding and the
+    ``iconv`` command that converts it: it is never guessed, since a wrong
+    guess screens garbage and reads as a confident ``other``.
+
+    Raises
+    ------
+    _EncodingError
+        If the bytes are not UTF-8 text (nor UTF-16/32 with a BOM).
+    """
+    import codecs
+    import shlex
+
+    tail = "" if name == "stdin" else f" {shlex.quote(name)} > {shlex.quote(name + '.utf8.txt')}"
+    boms = [
+        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+    ]
+    for bom, enc in boms:
+        if raw.startswith(bom):
+            try:
+                raw[len(bom) :].decode("utf-8")
+                break  # stray BOM-like bytes in front of UTF-8 text: handled below
+            except UnicodeDecodeError:
+                pass
+            try:
+                return raw.decode(enc)
+            except UnicodeDecodeError as exc:
+                raise _EncodingError(
+                    f"{name} starts with a {enc.upper()} byte-order mark but is not valid {enc.upper()} "
+                    f"(byte {exc.start}); re-save it as UTF-8"
+                ) from None
+    if b"\x00" in raw:
+        raise _EncodingError(
+            f"{name} is not UTF-8 text (it contains NUL bytes: looks like UTF-16 without a byte-order mark); "
+            f"convert it with: iconv -f UTF-16LE -t UTF-8{tail}"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    text = raw.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - raw.decode("utf-8-sig", errors="ignore").count("\ufffd")
+    good = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+    if good >= 4 * bad:
+        sys.stderr.write(f"wxscreen: warning: {name}: {bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD\n")
+        return text
+    try:
+        raw.decode("gb18030")
+        guess, src = "GBK/GB18030", "GB18030"
+    except UnicodeDecodeError:
+        guess, src = "an unknown encoding", "ENCODING"
+    raise _EncodingError(
+        f"{name} is not UTF-8 text (looks like {guess}); convert it with: iconv -f {src} -t UTF-8{tail}"
+    )
 
 
 def _read_stdin_messages(stream: TextIO) -> list[str]:
@@ -52,11 +121,9 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
     screener = load_screener(args.model, mask_identifiers=not args.no_mask)
     if args.text == ["-"]:
-        if hasattr(sys.stdin, "reconfigure"):
-            sys.stdin.reconfigure(errors="replace")  # undecodable bytes become U+FFFD, not a crash
-        texts = _read_stdin_messages(sys.stdin)
+        texts = _read_stdin_messages(io.StringIO(_decode_source(_read_source("-"), "stdin"), newline=None))
     else:
-        texts = [" ".join(args.text)]
+        texts = list(args.text)  # each argument is one message
     results = screener.classify_many(texts)
     for i, s in enumerate(results, 1):
         if args.json:
@@ -71,13 +138,8 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
     from . import load_screener, screen_chat
 
-    if args.file == "-":
-        if hasattr(sys.stdin, "reconfigure"):
-            sys.stdin.reconfigure(errors="replace")
-        text = sys.stdin.read()
-    else:
-        with open(args.file, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
+    text = _decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read did
     now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
     res = screen_chat(text, me=args.me, now=now, screener=load_screener(args.model, mask_identifiers=not args.no_mask))
     if args.json:
@@ -168,8 +230,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     raw = _read_source(args.file)
     # The SHA-256 in the report is of these exact bytes (a BOM included); for screening a leading
-    # BOM is dropped and undecodable bytes become U+FFFD.
-    text = raw.decode("utf-8-sig", errors="replace")
+    # BOM is dropped, UTF-16/32 with a BOM is decoded, other non-UTF-8 input is refused (exit 2).
+    text = _decode_source(raw, "stdin" if args.file == "-" else args.file)
     now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
     screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
     res = screen_chat(text, me=args.me, now=now, screener=screener)
@@ -361,8 +423,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="wxscreen", description="Screen WeChat messages sent to indebted borrowers.")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    c = sub.add_parser("classify", help="screen messages: TEXT, or - for stdin (one per line, or JSONL with 'text')")
-    c.add_argument("text", nargs="+", help="the message, or - to read stdin")
+    c = sub.add_parser(
+        "classify",
+        help="screen messages: TEXT… (one message per argument), or - for stdin (one per line, or JSONL with 'text')",
+    )
+    c.add_argument(
+        "text", nargs="+", help='the messages, each argument one message ("A" "B" is two), or - to read stdin'
+    )
     c.add_argument("--json", action="store_true", help="one Screening JSON per line")
     c.add_argument("--model", default=None, help="bundle directory (default: the shipped model)")
     c.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
@@ -454,6 +521,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="backslashreplace")  # lone surrogates in input must not crash output
     try:
         return int(args.func(args))
+    except _EncodingError as exc:
+        sys.stderr.write(f"wxscreen: {exc}\n")
+        return 2
     except (OSError, ValueError) as exc:
         sys.stderr.write(f"wxscreen: {exc}\n")
         return 1
