@@ -18,6 +18,10 @@ of that kind fired in the message and P(kind | sentence) reaches the kind's
 threshold (stored in the model metadata, chosen on a development set, see
 ``training``); its evidence is the whole sentence and its rule id is
 ``learned:<kind>``.
+
+Inference normally runs on a numpy twin of the fitted estimators
+(``_linear.LinearFlagModel``, cached per user by ``_persist``): the same
+probabilities and details, bit for bit, without importing scikit-learn.
 """
 
 from __future__ import annotations
