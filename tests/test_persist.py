@@ -129,12 +129,106 @@ def plain_bundle(tmp_path):
     return save_bundle(b, tmp_path / "plain")
 
 
-def test_flagger_bundle_loads_estimators_and_twin(bundle_copy, tmp_path, monkeypatch):
+def test_flagger_bundle_second_load_uses_the_twin_cache(bundle_copy, tmp_path, monkeypatch):
     monkeypatch.setenv("WXSCREEN_CACHE_DIR", str(tmp_path / "cache"))
-    for _ in range(2):
-        s = wxscreen.load_screener(bundle_copy)
-        assert s.bundle.clf is not None
-        assert (s.bundle.flagger is None) == (s.bundle.metadata["format"] == "wxscreen-bundle/2")
+    first = wxscreen.load_screener(bundle_copy)
+    assert first.bundle.clf is not None and first.bundle.flagger.vec is not None
+    assert first.bundle.flagger.twin is not None
+    second = wxscreen.load_screener(bundle_copy)
+    fl = second.bundle.flagger
+    assert second.bundle.clf is None and fl.vec is None and fl.twin is not None  # scikit-learn not loaded
+    assert fl.thresholds == first.bundle.flagger.thresholds and fl.gates == first.bundle.flagger.gates
+    texts = ["请把身份证正反面拍照发我核实", "加我微信私下结清，转到我个人卡上", "您好，您的账单已逾期3天，请尽快还款。", ""]
+    assert first.classify_many(texts) == second.classify_many(texts)
+    second.bundle.estimators()  # loads the flagger's scikit-learn objects too
+    assert fl.vec is not None and set(fl.kind_clf) == set(first.bundle.flagger.kind_clf)
+    saved = save_bundle_copy = tmp_path / "resaved"
+    from wxscreen._persist import save_bundle
+
+    save_bundle(second.bundle, save_bundle_copy)
+    third = wxscreen.load_screener(saved)
+    assert third.bundle.flagger is not None and third.classify_many(texts) == first.classify_many(texts)
+
+
+def test_cached_flagger_bundle_loads_without_scikit_learn(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, wxscreen; s = wxscreen.load_screener(); "
+        "assert s.bundle.flagger is not None and s.bundle.flagger.twin is not None; "
+        "r = s.classify('请把验证码和身份证照片发给我，我帮你处理。'); "
+        "bad = [m for m in ('sklearn', 'skops', 'scipy') if m in sys.modules]; "
+        "print(','.join(bad)); print(r.model_dump_json())"
+    )
+    env = {**os.environ, "WXSCREEN_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+            for _ in range(2)]
+    assert runs[0].stdout.splitlines()[0] != ""  # first run: skops and scikit-learn, then the cache
+    assert runs[1].stdout.splitlines()[0] == ""  # second run: numpy only
+    assert runs[0].stdout.splitlines()[1] == runs[1].stdout.splitlines()[1]
+
+
+def test_flag_twin_equals_scikit_learn(corpus):
+    import numpy as np
+
+    from wxscreen._flagmodel import sentences
+    from wxscreen._linear import flag_from_estimators
+    from wxscreen._normalize import normalize
+    from wxscreen._persist import _load_estimators
+
+    with resources.as_file(resources.files("wxscreen").joinpath("data", "model")) as p:
+        meta = json.loads((p / "metadata.json").read_text("utf-8"))
+        _word, _char, _clf, fl = _load_estimators(p, meta)
+    twin = flag_from_estimators(fl.vec, fl.kind_clf, fl.detail_clf)
+    assert twin is not None and twin.kinds == list(fl.kind_clf)
+    units = []
+    for r in corpus["test"]:
+        t = normalize(r.text).text
+        units += [t[s:e] for s, e in sentences(t)]
+    units += ["a  b", "🙂", "x", "验证码"]
+    for batch in (units, units[:1], units[-4:]):
+        X = fl.vec.transform(batch)
+        Xt = twin.transform(batch)
+        assert np.array_equal(X.indptr, Xt.indptr) and np.array_equal(X.indices, Xt.indices)
+        assert np.array_equal(X.data, Xt.data)
+        P, D = twin.predict(batch)
+        for j, kind in enumerate(twin.kinds):
+            ref = fl.kind_clf[kind].predict_proba(X)[:, 1]
+            assert np.max(np.abs(P[:, j].astype(np.float64) - ref), initial=0.0) <= 1e-12
+            assert np.array_equal(P[:, j], ref)  # in fact bit-identical
+            det = fl.detail_clf[kind]
+            expected = [det] * len(batch) if isinstance(det, str) else [str(d) for d in det.predict(X)]
+            assert twin.details(kind, D) == expected
+    assert len({d for k in twin.kinds for d in twin.details(k, D)}) > 1
+
+
+def test_flagger_with_and_without_twin_predict_the_same(screener):
+    import dataclasses
+
+    fl = screener.bundle.flagger
+    assert fl.twin is not None
+    if fl.vec is None:
+        screener.bundle.estimators()
+    plain = dataclasses.replace(fl, twin=None)
+    texts = ["请把身份证正反面拍照发我核实。不还就去你单位！", "", "您好", "加微信聊，转到我个人卡上"]
+    a, b = fl.predict(texts), plain.predict(texts)
+    assert [(p.sentences, p.hits) for p in a] == [(p.sentences, p.hits) for p in b]
+    assert any(p.hits for p in a)
+
+
+def test_expit32_equals_scipy():
+    import numpy as np
+    from scipy.special import expit
+
+    from wxscreen._linear import expit32
+
+    rng = np.random.default_rng(0)
+    x = (rng.standard_normal(200_000) * 8).astype(np.float32)
+    x = np.concatenate([x, np.array([0.0, -0.0, 1e-30, 88.7, -88.7, 103.9, -104.0, 500.0, -500.0], np.float32)])
+    assert np.array_equal(expit32(x), expit(x))
+    block = x[: 7 * 3000].reshape(-1, 10, 7)[:, 2:9, :].reshape(-1, 49)[:, ::2]  # 2-D, not contiguous
+    assert np.array_equal(expit32(block), expit(block))
 
 
 def test_second_load_uses_the_twin_cache(plain_bundle, tmp_path, monkeypatch):

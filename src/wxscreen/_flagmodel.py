@@ -18,6 +18,10 @@ of that kind fired in the message and P(kind | sentence) reaches the kind's
 threshold (stored in the model metadata, chosen on a development set, see
 ``training``); its evidence is the whole sentence and its rule id is
 ``learned:<kind>``.
+
+Inference normally runs on a numpy twin of the fitted estimators
+(``_linear.LinearFlagModel``, cached per user by ``_persist``): the same
+probabilities and details, bit for bit, without importing scikit-learn.
 """
 
 from __future__ import annotations
@@ -102,6 +106,9 @@ class SentenceFlagger:
     detail_clf: dict[str, Any]
     thresholds: dict[str, float] = field(default_factory=dict)
     gates: dict[str, float] = field(default_factory=dict)
+    #: numpy twin of vec/kind_clf/detail_clf (``_linear.LinearFlagModel``): when set,
+    #: prediction never touches scikit-learn (and the three may be unloaded: None / {})
+    twin: Any = field(default=None, repr=False)
 
     @classmethod
     def fit(
@@ -159,7 +166,11 @@ class SentenceFlagger:
         return cls(vec, kind_clf, detail_clf)
 
     def predict(self, texts: Sequence[str]) -> list[Prediction]:
-        """Score every sentence of a batch of normalised texts: one transform, one predict per kind.
+        """Score every sentence of a batch of normalised texts: one transform, one product.
+
+        With :attr:`twin` set the numpy twin scores every kind and detail at
+        once; otherwise each kind's scikit-learn model predicts in turn (same
+        values).
 
         Parameters
         ----------
@@ -184,16 +195,25 @@ class SentenceFlagger:
         out = [Prediction() for _ in texts]
         if not units:
             return out
-        X = self.vec.transform(units)
-        probs = {kind: clf.predict_proba(X)[:, 1] for kind, clf in self.kind_clf.items()}
+        if self.twin is not None:
+            # one transform and one product for every kind and detail model (``_linear``)
+            P, D = self.twin.predict(units)
+            probs = {kind: P[:, j] for j, kind in enumerate(self.twin.kinds)}
+        else:
+            X = self.vec.transform(units)
+            probs = {kind: clf.predict_proba(X)[:, 1] for kind, clf in self.kind_clf.items()}
         for r, (s, e) in enumerate(spans):
             out[owner[r]].sentences.append((s, e, {k: float(p[r]) for k, p in probs.items()}))
         for kind, p in probs.items():
             rows = np.flatnonzero(p >= self.thresholds.get(kind, DEFAULT_THRESHOLD))
             if rows.size == 0:
                 continue
-            det = self.detail_clf[kind]
-            details = [det] * rows.size if isinstance(det, str) else [str(d) for d in det.predict(X[rows])]
+            if self.twin is not None:
+                details = self.twin.details(kind, D[rows])
+            elif isinstance(det := self.detail_clf[kind], str):
+                details = [det] * rows.size
+            else:
+                details = [str(d) for d in det.predict(X[rows])]
             for r, d in zip(rows.tolist(), details, strict=True):
                 a, b = spans[r]
                 out[owner[r]].hits.append((kind, d, a, b, float(p[r])))

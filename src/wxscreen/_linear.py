@@ -22,9 +22,20 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["LinearTextModel", "SparseRows", "from_estimators"]
+__all__ = ["LinearFlagModel", "LinearTextModel", "SparseRows", "expit32", "flag_from_estimators", "from_estimators"]
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # sklearn.feature_extraction.text._VectorizerMixin._white_spaces
+
+
+def _char_ngrams(text: str, max_n: int) -> list[str]:
+    """``TfidfVectorizer(analyzer="char", ngram_range=(1, max_n))``'s n-grams of ``text``."""
+    text = _WHITE_SPACES.sub(" ", text)
+    n_text = len(text)
+    grams = list(text)
+    for n in range(2, min(max_n + 1, n_text + 1)):
+        for i in range(n_text - n + 1):
+            grams.append(text[i : i + n])
+    return grams
 
 
 class SparseRows:
@@ -122,13 +133,7 @@ class LinearTextModel:
 
     # -- features ----------------------------------------------------------
     def _char_ngrams(self, text: str) -> list[str]:
-        text = _WHITE_SPACES.sub(" ", text)
-        n_text = len(text)
-        grams = list(text)
-        for n in range(2, min(self.char_max_n + 1, n_text + 1)):
-            for i in range(n_text - n + 1):
-                grams.append(text[i : i + n])
-        return grams
+        return _char_ngrams(text, self.char_max_n)
 
     @staticmethod
     def _tfidf(docs: Iterable[list[str]], vocab: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -326,6 +331,275 @@ def from_estimators(word: Any, char: Any, clf: Any) -> LinearTextModel | None:
         return LinearTextModel(
             wt, word.idf_, ct, char.idf_, word.token_pattern, char.ngram_range[1], np.asarray(est.coef_),
             np.asarray(est.intercept_), np.asarray(cc.calibrators[0].beta_), [str(c) for c in clf.classes_],
+        )
+    except (AttributeError, ValueError, TypeError):
+        return None
+
+
+# -- the learned sentence flagger (``_flagmodel``) ---------------------------
+def _libm_expf() -> Any:
+    """The C library's single-precision ``expf`` (what scipy's float32 ``expit`` calls), or None."""
+    try:
+        import ctypes
+        import ctypes.util
+
+        name = ctypes.util.find_library("m")
+        fn = ctypes.CDLL(name).expf
+        fn.restype = ctypes.c_float
+        fn.argtypes = [ctypes.c_float]
+        return fn
+    except (OSError, AttributeError, TypeError):  # pragma: no cover - no C math library
+        return None
+
+
+_EXPF: Any = None
+
+
+def expit32(d: np.ndarray) -> np.ndarray:
+    """``scipy.special.expit`` of a float32 array, bit for bit, without importing scipy.
+
+    scipy computes ``1 / (1 + expf(-x))`` in single precision. ``exp`` in
+    double precision rounded to float32 equals ``expf`` except when the
+    double result lies within a hair of a float32 rounding boundary (or is
+    out of the normal range); only those elements are recomputed with the C
+    library's ``expf`` (through ctypes), so the result is identical at
+    numpy speed.
+
+    Parameters
+    ----------
+    d : ndarray of float32
+
+    Returns
+    -------
+    ndarray of float32, same shape
+    """
+    global _EXPF
+    x = np.asarray(d, dtype=np.float32)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        e64 = np.exp(-x.astype(np.float64))
+        e = e64.astype(np.float32)
+        ulp = np.spacing(e).astype(np.float64)
+        frac = np.abs(e64 - e.astype(np.float64)) / ulp
+        risky = ~np.isfinite(frac) | (np.abs(frac - 0.5) < 0.05) | (np.frexp(e)[0] == 0.5)
+        risky |= (e < np.float32(1.2e-38)) | (e > np.float32(1e38))
+    idx = np.flatnonzero(risky)
+    if idx.size:
+        if _EXPF is None:
+            _EXPF = _libm_expf() or False
+        if _EXPF:
+            flat = e.reshape(-1)
+            flat[idx] = np.fromiter(map(_EXPF, (-x.reshape(-1)[idx]).tolist()), dtype=np.float32, count=idx.size)
+    with np.errstate(over="ignore"):
+        return np.float32(1.0) / (np.float32(1.0) + e)
+
+
+class LinearFlagModel:
+    """The learned sentence flagger's character TF-IDF and logistic regressions, in numpy.
+
+    All outputs (P(kind) per kind, then every detail classifier's decision
+    columns) come from one sparse-times-dense product with the stacked
+    coefficients, summed per sentence in column order and in float32 as
+    scipy's ``csr_matvec`` does for the float32 models scikit-learn fits on
+    float32 features; so P(kind) equals ``LogisticRegression.predict_proba(X)[:, 1]``
+    and the details equal ``LogisticRegression.predict`` exactly.
+
+    Parameters
+    ----------
+    terms : sequence of str
+        Character n-gram vocabulary in column order.
+    idf : ndarray of float32
+    max_n : int
+        Longest character n-gram (shortest is 1).
+    kinds : sequence of str
+        Flag kinds, in the order of the first ``len(kinds)`` rows of ``coef``.
+    coef : ndarray of float32, shape (n_outputs, n_features)
+        Kind rows, then each kind's detail rows (none for a constant detail,
+        one for a binary detail model, one per class otherwise).
+    intercept : ndarray of float32, shape (n_outputs,)
+    detail_rows : ndarray of int64, shape (n_kinds + 1,)
+        Kind ``k``'s detail rows are ``coef[detail_rows[k]:detail_rows[k+1]]``.
+    detail_classes : sequence of str
+        The detail classes, kind by kind (``classes_`` order).
+    detail_ptr : ndarray of int64, shape (n_kinds + 1,)
+        Kind ``k``'s classes are ``detail_classes[detail_ptr[k]:detail_ptr[k+1]]``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree.
+    """
+
+    def __init__(
+        self,
+        terms: Sequence[str],
+        idf: np.ndarray,
+        max_n: int,
+        kinds: Sequence[str],
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        detail_rows: np.ndarray,
+        detail_classes: Sequence[str],
+        detail_ptr: np.ndarray,
+    ) -> None:
+        n_kinds = len(kinds)
+        self.terms = list(terms)
+        self.vocab = {t: i for i, t in enumerate(self.terms)}
+        self.idf = np.asarray(idf, dtype=np.float32)
+        self.max_n = int(max_n)
+        self.kinds = [str(k) for k in kinds]
+        self.coef = np.asarray(coef, dtype=np.float32)
+        self.intercept = np.asarray(intercept, dtype=np.float32)
+        self.detail_rows = np.asarray(detail_rows, dtype=np.int64)
+        self.detail_classes = [str(c) for c in detail_classes]
+        self.detail_ptr = np.asarray(detail_ptr, dtype=np.int64)
+        n_out = self.coef.shape[0]
+        if self.idf.shape != (len(self.terms),) or self.coef.shape != (n_out, len(self.terms)):
+            raise ValueError("flagger coefficients do not match the vocabulary")
+        if self.intercept.shape != (n_out,) or self.detail_rows.shape != (n_kinds + 1,):
+            raise ValueError("flagger intercepts do not match the coefficients")
+        if self.detail_ptr.shape != (n_kinds + 1,) or self.detail_ptr[-1] != len(self.detail_classes):
+            raise ValueError("flagger detail classes do not match the kinds")
+        if self.detail_rows[0] != n_kinds or self.detail_rows[-1] != n_out:
+            raise ValueError("flagger detail rows do not match the coefficients")
+        for k in range(n_kinds):
+            rows = self.detail_rows[k + 1] - self.detail_rows[k]
+            n_cls = self.detail_ptr[k + 1] - self.detail_ptr[k]
+            if not ((rows == 0 and n_cls == 1) or (rows == 1 and n_cls == 2) or (rows == n_cls and n_cls >= 3)):
+                raise ValueError("flagger detail model shapes are inconsistent")
+        self._coef_t = np.ascontiguousarray(self.coef.T)
+
+    def transform(self, units: Sequence[str]) -> SparseRows:
+        """Character TF-IDF rows of ``units`` (as the fitted ``TfidfVectorizer.transform``)."""
+        ptr, cols, data = LinearTextModel._tfidf(
+            (_char_ngrams(u, self.max_n) for u in units), self.vocab, self.idf
+        )
+        return SparseRows(ptr, cols, data, (len(ptr) - 1, len(self.terms)))
+
+    def decision(self, X: SparseRows) -> np.ndarray:
+        """Every output's decision value, shape (n_rows, n_outputs), float32."""
+        n_rows, n_out = X.shape[0], self._coef_t.shape[1]
+        d = np.zeros((n_rows, n_out), dtype=np.float32)
+        if X.nnz:
+            # scipy's csr_matvec per output column: float32 products added one by one, in
+            # row order, to a float32 sum starting at 0 (numpy's reductions sum pairwise,
+            # which rounds differently), so: step k adds every row's k-th product at once
+            lengths = np.diff(X.indptr)
+            order = np.argsort(-lengths, kind="stable")  # longest rows first: active rows are a prefix
+            starts = X.indptr[:-1][order]
+            n_active = np.searchsorted(-lengths[order], -np.arange(int(lengths.max())), side="left")
+            data, indices, coef_t = X.data[:, None], X.indices, self._coef_t
+            acc = np.zeros((n_rows, n_out), dtype=np.float32)
+            for m in n_active.tolist():  # m rows are longer than the step k
+                j = starts[:m]
+                acc[:m] += data[j] * coef_t[indices[j]]
+                starts[:m] += 1
+            d[order] = acc
+        d += self.intercept
+        return d
+
+    def predict(self, units: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """P(kind | unit), shape (n_units, n_kinds), float32, and the decision matrix."""
+        D = self.decision(self.transform(units))
+        return expit32(D[:, : len(self.kinds)]), D
+
+    def details(self, kind: str, D: np.ndarray) -> list[str]:
+        """The detail ``LogisticRegression.predict`` gives for rows of the decision matrix ``D``."""
+        k = self.kinds.index(kind)
+        a, b = int(self.detail_rows[k]), int(self.detail_rows[k + 1])
+        classes = self.detail_classes[int(self.detail_ptr[k]) : int(self.detail_ptr[k + 1])]
+        if b == a:
+            return [classes[0]] * D.shape[0]
+        if b - a == 1:
+            idx = (D[:, a] > 0).astype(np.intp)
+        else:
+            idx = np.argmax(D[:, a:b], axis=1)
+        return [classes[i] for i in idx.tolist()]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The numeric parts, ``flag_``-prefixed, for ``numpy.savez`` (no object arrays)."""
+        return {
+            "flag_idf": self.idf,
+            "flag_max_n": np.asarray(self.max_n, dtype=np.int64),
+            "flag_kinds": np.asarray(self.kinds, dtype=str),
+            "flag_coef": self.coef,
+            "flag_intercept": self.intercept,
+            "flag_detail_rows": self.detail_rows,
+            "flag_detail_classes": np.asarray(self.detail_classes, dtype=str),
+            "flag_detail_ptr": self.detail_ptr,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Any, terms: Sequence[str]) -> LinearFlagModel:
+        """Rebuild from :meth:`arrays` output and the vocabulary.
+
+        Raises
+        ------
+        ValueError, KeyError
+            If an array is missing or the shapes disagree.
+        """
+        return cls(
+            terms, arrays["flag_idf"], int(arrays["flag_max_n"]), [str(k) for k in arrays["flag_kinds"]],
+            arrays["flag_coef"], arrays["flag_intercept"], arrays["flag_detail_rows"],
+            [str(c) for c in arrays["flag_detail_classes"]], arrays["flag_detail_ptr"],
+        )
+
+
+def flag_from_estimators(vec: Any, kind_clf: dict[str, Any], detail_clf: dict[str, Any]) -> LinearFlagModel | None:
+    """Build the twin of a fitted sentence flagger, or None when it would not be exact.
+
+    Parameters
+    ----------
+    vec : TfidfVectorizer
+        Fitted character vectorizer (float32).
+    kind_clf : dict of str to LogisticRegression
+        Binary models fitted on ``[False, True]`` targets with float32 coefficients.
+    detail_clf : dict of str to LogisticRegression or str
+
+    Returns
+    -------
+    LinearFlagModel or None
+    """
+    try:
+        if not _plain_vectorizer(vec, "char") or set(kind_clf) != set(detail_clf):
+            return None
+        kinds = list(kind_clf)
+        rows: list[np.ndarray] = []
+        intercepts: list[np.ndarray] = []
+
+        def plain_lr(clf: Any) -> bool:
+            return (
+                type(clf).__name__ == "LogisticRegression"
+                and np.asarray(clf.coef_).dtype == np.float32
+                and np.asarray(clf.intercept_).dtype == np.float32
+                and np.asarray(clf.coef_).shape[1] == len(vec.idf_)
+            )
+
+        for kind in kinds:
+            clf = kind_clf[kind]
+            if not plain_lr(clf) or [bool(c) for c in clf.classes_] != [False, True] or clf.coef_.shape[0] != 1:
+                return None
+            rows.append(np.asarray(clf.coef_))
+            intercepts.append(np.asarray(clf.intercept_))
+        detail_rows = [len(kinds)]
+        detail_classes: list[str] = []
+        detail_ptr = [0]
+        for kind in kinds:
+            det = detail_clf[kind]
+            if isinstance(det, str):
+                detail_classes.append(det)
+            else:
+                classes = [str(c) for c in det.classes_]
+                if not plain_lr(det) or det.coef_.shape[0] != (1 if len(classes) == 2 else len(classes)):
+                    return None
+                rows.append(np.asarray(det.coef_))
+                intercepts.append(np.asarray(det.intercept_))
+                detail_classes.extend(classes)
+            detail_rows.append(detail_rows[-1] + (0 if isinstance(det, str) else rows[-1].shape[0]))
+            detail_ptr.append(len(detail_classes))
+        terms = [t for t, _ in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])]
+        return LinearFlagModel(
+            terms, vec.idf_, vec.ngram_range[1], kinds, np.concatenate(rows), np.concatenate(intercepts),
+            np.asarray(detail_rows), detail_classes, np.asarray(detail_ptr),
         )
     except (AttributeError, ValueError, TypeError):
         return None

@@ -31,7 +31,7 @@ from typing import Any
 
 from ._errors import ModelLoadError, ModelVersionError
 from ._features import Bundle
-from ._linear import LinearTextModel, from_estimators
+from ._linear import LinearFlagModel, LinearTextModel, flag_from_estimators, from_estimators
 from ._tokenize import JiebaTokenizer
 
 __all__ = ["FORMAT", "TRUSTED_TYPES", "load_bundle", "save_bundle"]
@@ -39,8 +39,8 @@ __all__ = ["FORMAT", "TRUSTED_TYPES", "load_bundle", "save_bundle"]
 FORMAT = "wxscreen-bundle/3"
 #: Formats this version reads: /2 bundles have no learned sentence flagger.
 READABLE_FORMATS = frozenset({"wxscreen-bundle/2", FORMAT})
-#: Version of the cached numpy twin (``_linear``); part of the cache key.
-TWIN_FORMAT = "wxscreen-twin/1"
+#: Version of the cached numpy twins (``_linear``: label model and sentence flagger); part of the cache key.
+TWIN_FORMAT = "wxscreen-twin/2"
 MODEL_FILE = "model.skops"
 META_FILE = "metadata.json"
 VOCAB_FILE = "vocabulary.json"
@@ -151,13 +151,15 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     """Load a bundle directory written by :func:`save_bundle`.
 
     The first load of a bundle checks and loads ``model.skops`` with skops
-    and derives the numpy twin of the model (:mod:`wxscreen._linear`); the
-    twin's arrays are cached per user (``$WXSCREEN_CACHE_DIR``, same
+    and derives the numpy twins of the model and of the learned sentence
+    flagger (:mod:`wxscreen._linear`); the twins' arrays are cached per user (``$WXSCREEN_CACHE_DIR``, same
     ownership checks as the jieba dictionary cache) under a hash of the three
     bundle files and the scikit-learn version. Later loads of the same files
     read the cached arrays (``numpy.load``, no pickle) and import neither
-    scikit-learn nor skops; the scikit-learn objects are loaded only if
-    asked for (:meth:`Bundle.estimators`).
+    scikit-learn nor skops; the scikit-learn objects (the flagger's too) are
+    loaded only if asked for (:meth:`Bundle.estimators`). A flagger that
+    cannot be twinned exactly keeps its scikit-learn models, and its bundle
+    is then always loaded with skops.
 
     Parameters
     ----------
@@ -202,16 +204,24 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
     key = hashlib.sha256(
         b"\0".join([TWIN_FORMAT.encode(), installed.encode(), meta_bytes, vocab_bytes, model_bytes])
     ).hexdigest()[:24]
-    # a bundle with a learned sentence flagger (format /3) still needs scikit-learn
-    # for the flagger, so only flagger-free bundles start from the twin cache
+    # a bundle with a learned sentence flagger (format /3) starts from the cache only
+    # when the cache holds the flagger's twin too
     has_flagger = b'"flag"' in vocab_bytes
-    twin = None if has_flagger else _load_twin(key, vocab_bytes)
-    if twin is not None:
-        return Bundle(None, None, None, meta, tokenizer, linear=twin, loader=_SkopsLoader(p, meta))
+    cached = _load_twin(key, vocab_bytes, has_flagger)
+    if cached is not None:
+        loader = _SkopsLoader(p, meta)
+        if cached[1] is not None:
+            from ._flagmodel import SentenceFlagger
+
+            thresholds, gates = _flag_knobs(p, meta)
+            loader.flagger = SentenceFlagger(None, {}, {}, thresholds, gates, twin=cached[1])
+        return Bundle(None, None, None, meta, tokenizer, flagger=loader.flagger, linear=cached[0], loader=loader)
     word, char, clf, flagger = _load_estimators(p, meta)
     twin = from_estimators(word, char, clf)
-    if twin is not None and flagger is None:
-        _save_twin(key, twin)
+    if flagger is not None:
+        flagger.twin = flag_from_estimators(flagger.vec, flagger.kind_clf, flagger.detail_clf)
+    if twin is not None and (flagger is None or flagger.twin is not None):
+        _save_twin(key, twin, None if flagger is None else flagger.twin)
     return Bundle(word, char, clf, meta, tokenizer, flagger=flagger, linear=twin)
 
 
@@ -221,9 +231,16 @@ class _SkopsLoader:
     def __init__(self, path: Path, meta: dict[str, Any]) -> None:
         self.path = path
         self.meta = meta
+        #: the bundle's twin-only flagger, given its scikit-learn objects on load
+        self.flagger: Any = None
 
     def __call__(self) -> tuple[Any, Any, Any]:
-        return _load_estimators(self.path, self.meta)[:3]
+        word, char, clf, flagger = _load_estimators(self.path, self.meta)
+        if self.flagger is not None and flagger is not None:
+            self.flagger.vec, self.flagger.kind_clf, self.flagger.detail_clf = (
+                flagger.vec, flagger.kind_clf, flagger.detail_clf
+            )
+        return word, char, clf
 
 
 def _load_estimators(p: Path, meta: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
@@ -281,16 +298,25 @@ def _load_estimators(p: Path, meta: dict[str, Any]) -> tuple[Any, Any, Any, Any]
     if flag is not None:
         from ._flagmodel import SentenceFlagger
 
-        knobs = {}
-        for key in ("flag_thresholds", "flag_gates"):
-            val = meta.get(key, {})
-            if not isinstance(val, dict) or not all(isinstance(v, (int, float)) for v in val.values()):
-                raise ModelLoadError(f"{p / META_FILE}: {key} must map flag kinds to numbers")
-            knobs[key] = {str(k): float(v) for k, v in val.items()}
-        flagger = SentenceFlagger(
-            flag["vec"], flag["kind"], flag["detail"], knobs["flag_thresholds"], knobs["flag_gates"]
-        )
+        flagger = SentenceFlagger(flag["vec"], flag["kind"], flag["detail"], *_flag_knobs(p, meta))
     return obj["word"], obj["char"], obj["clf"], flagger
+
+
+def _flag_knobs(p: Path, meta: dict[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
+    """The learned flagger's per-kind thresholds and gates from the metadata.
+
+    Raises
+    ------
+    ModelLoadError
+        If either is not a mapping of flag kinds to numbers.
+    """
+    knobs = {}
+    for key in ("flag_thresholds", "flag_gates"):
+        val = meta.get(key, {})
+        if not isinstance(val, dict) or not all(isinstance(v, (int, float)) for v in val.values()):
+            raise ModelLoadError(f"{p / META_FILE}: {key} must map flag kinds to numbers")
+        knobs[key] = {str(k): float(v) for k, v in val.items()}
+    return knobs["flag_thresholds"], knobs["flag_gates"]
 
 
 def _twin_file(key: str) -> str:
@@ -299,8 +325,14 @@ def _twin_file(key: str) -> str:
     return os.path.join(_default_cache_dir(), f"model-{key}.npz")
 
 
-def _load_twin(key: str, vocab_bytes: bytes) -> LinearTextModel | None:
-    """The cached twin for ``key``, or None (missing, untrusted or inconsistent file)."""
+def _load_twin(
+    key: str, vocab_bytes: bytes, has_flagger: bool = False
+) -> tuple[LinearTextModel, LinearFlagModel | None] | None:
+    """The cached twins for ``key`` (label model; flagger when ``has_flagger``), or None.
+
+    None when the file is missing, untrusted or inconsistent, or lacks the
+    flagger's arrays a flagger bundle needs.
+    """
     import numpy as np
 
     path = _twin_file(key)
@@ -310,12 +342,14 @@ def _load_twin(key: str, vocab_bytes: bytes) -> LinearTextModel | None:
             return None  # someone else's or group/world-writable file: do not trust it
         vocab = json.loads(vocab_bytes.decode("utf-8"))
         with np.load(path, allow_pickle=False) as arrays:
-            return LinearTextModel.from_arrays(arrays, vocab["word"], vocab["char"])
+            twin = LinearTextModel.from_arrays(arrays, vocab["word"], vocab["char"])
+            flag_twin = LinearFlagModel.from_arrays(arrays, vocab["flag"]) if has_flagger else None
+            return twin, flag_twin
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
         return None
 
 
-def _save_twin(key: str, twin: LinearTextModel) -> None:
+def _save_twin(key: str, twin: LinearTextModel, flag_twin: LinearFlagModel | None = None) -> None:
     import numpy as np
 
     path = _twin_file(key)
@@ -323,7 +357,8 @@ def _save_twin(key: str, twin: LinearTextModel) -> None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".model-", suffix=".npz")
         with os.fdopen(fd, "wb") as fh:
-            np.savez(fh, **twin.arrays())  # type: ignore[arg-type]
+            arrays = twin.arrays() | ({} if flag_twin is None else flag_twin.arrays())
+            np.savez(fh, **arrays)  # type: ignore[arg-type]
         os.replace(tmp, path)
     except OSError:
         pass  # read-only or missing cache dir: load with skops next time
