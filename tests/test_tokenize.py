@@ -54,6 +54,21 @@ def test_read_only_cache_dir(tmp_path):
     assert JiebaTokenizer(cache_dir=str(ro))("验证码") == ["验证码"]
 
 
+def test_unwritable_cache_dir_even_as_root(tmp_path, monkeypatch, capsys):
+    """A read-only cache directory (simulated: root ignores permissions) falls back to memory, silently."""
+    from wxscreen import _tokenize
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Read-only file system")
+
+    _tokenize._BUILT.clear()
+    monkeypatch.setattr(_tokenize.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(_tokenize.os, "makedirs", refuse)
+    assert JiebaTokenizer(cache_dir=str(tmp_path / "ro"))("验证码") == ["验证码"]
+    assert not (tmp_path / "ro").exists()
+    assert capsys.readouterr().err == ""
+
+
 def test_missing_and_garbage_cache(tmp_path, capsys):
     from wxscreen import _tokenize
 
