@@ -38,13 +38,14 @@ import argparse
 import json
 import logging
 import os
-import platform
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import _machine  # benchmarks/_machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -154,15 +155,6 @@ def default_external() -> Path:
     return ROOT.parent / "shared" / "external"
 
 
-def cpu_model() -> str:
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
 
 def main() -> int:
     ap = argparse.ArgumentParser()
@@ -217,7 +209,7 @@ def main() -> int:
         results[name] = row
         print(f"{name}: done", file=sys.stderr)
 
-    machine = {"cores": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version()}
+    machine = _machine.machine()
     date = time.strftime("%Y-%m-%d")
     ext_names = list(externals)
     head = ["system", "test macro-F1", "possible_scam recall", "risky precision", "messages/s"]

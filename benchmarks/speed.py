@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -36,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import _machine  # benchmarks/_machine.py (the script's folder is on sys.path)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -98,15 +99,6 @@ def _init_worker() -> None:
 def _work(chunk: list[str]) -> int:
     return len(_WORKER.classify_many(chunk))  # type: ignore[union-attr]
 
-
-def cpu_model() -> str:
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def main() -> int:
@@ -189,7 +181,7 @@ def main() -> int:
             rates[procs] = done / (time.perf_counter() - t)
     out["pool_msg_s"] = {"1_process": round(rates[1]), "2_processes": round(rates[2]),
                          "speedup": round(rates[2] / rates[1], 2)}
-    out["machine"] = {"cores": os.cpu_count(), "cpu": cpu_model(), "python": platform.python_version(),
+    out["machine"] = {**_machine.machine(),
                       "load_average_1min": round(os.getloadavg()[0], 2)}
     out["date"] = time.strftime("%Y-%m-%d")
     tp = out["throughput_msg_s"]
