@@ -180,7 +180,8 @@ class Scope:
     直接, 可以, 了 … as in 请勿挂断电话请开启屏幕共享) — or a warning frame
     (都是诈骗, 请报警, 认准官方 …) appears in the clause, or the clause is the
     reader's own question (``questions``: 要不要交手续费？). Reported speech (有人让我, 骗子会 …) earlier in the
-    sentence multiplies the score by ``reported_speech_factor``.
+    sentence, or a report frame (本报讯, 记者…获悉, 【反诈提醒】) anywhere earlier in the message,
+    multiplies the score by ``reported_speech_factor``.
     """
 
     def __init__(self, spec: ScopeSpec) -> None:
@@ -197,6 +198,11 @@ class Scope:
         self._reset = regex.compile("|".join(spec.negation_resets)) if spec.negation_resets else None
         self._reassure = regex.compile("|".join(spec.reassurances)) if spec.reassurances else None
         self._question = regex.compile("|".join(spec.questions)) if spec.questions else None
+        self._report = (
+            regex.compile("|".join(_expand(x, spec.macros, "scope.report_frames") for x in spec.report_frames))
+            if spec.report_frames
+            else None
+        )
         self.window = spec.window
         self.factor = spec.reported_speech_factor
         self.threshold = spec.threshold
@@ -245,6 +251,8 @@ class Scope:
             return 0.0
         s = self.sentence_start(text, start)
         if self._reported.search(text, s, start):
+            return self.factor
+        if self._report is not None and self._report.search(text, 0, start):
             return self.factor
         return 1.0
 

@@ -87,6 +87,11 @@ class ScopeSpec(BaseModel):
         description="regexes that, in a clause ending in a question mark, make it the reader's own question "
         "(要不要交手续费？ 是不是官方的？), which asks nothing of the reader",
     )
+    report_frames: list[str] = Field(
+        default_factory=list,
+        description="regexes that mark the whole message from there on as a report about others "
+        "(本报讯, 记者…获悉, 【反诈提醒】): every later cue is weighed as reported speech",
+    )
     reported_speech_factor: float = Field(ge=0.0, le=1.0)
     threshold: float = Field(ge=0.0, le=1.0, description="minimum score for a flag to be reported")
     macros: dict[str, str] = Field(default_factory=dict)
