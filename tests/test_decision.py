@@ -50,8 +50,25 @@ def test_rules_never_lower_the_label():
 
 
 def test_tie_breaks_by_precedence():
-    label, _ = decide(scores(possible_scam=0.5, other=0.5), [])
-    assert label is Label.POSSIBLE_SCAM
+    label, _ = decide(scores(collection_notice=0.5, other=0.5), [])
+    assert label is Label.COLLECTION_NOTICE
+
+
+def test_r7_unsupported_unsure_risky_label_falls_back():
+    label, reasons = decide(scores(suspicious=0.45, possible_scam=0.1, collection_notice=0.3, other=0.15), [])
+    assert label is Label.COLLECTION_NOTICE and any("R7" in r for r in reasons)
+
+
+def test_r7_keeps_a_confident_risky_label():
+    label, reasons = decide(scores(suspicious=0.4, possible_scam=0.25, other=0.35), [])
+    assert label is Label.SUSPICIOUS and reasons == []
+
+
+def test_r7_needs_no_flag_and_a_complete_check():
+    s = scores(suspicious=0.55, other=0.45)
+    assert decide(s, [flag("threat", "shaming")])[0] is Label.SUSPICIOUS
+    assert decide(s, [], complete=False)[0] is Label.SUSPICIOUS
+    assert decide(s, [])[0] is Label.OTHER
 
 
 def test_r5_advance_fee_is_scam():

@@ -304,7 +304,7 @@ class Screener:
                 )
                 continue
             flags, complete = self._flags(norm, lender, learned.get(i))
-            label, rule_reasons = decide(probs[i], flags)
+            label, rule_reasons = decide(probs[i], flags, complete=complete)
             best = model_label(probs[i]).value
             cues = self.bundle.top_features(X, best, row=row_of[i]) if X is not None else []
             reasons = [f"model: {best} ({probs[i][best]:.2f}); cues: {'、'.join(cues) or '—'}"] + rule_reasons
