@@ -345,7 +345,8 @@ NUMERAL_RULES: tuple[str, ...] = (
     "a unit with a digit: 三千五 → 3500, 两万 → 20000, 五百 → 500, 十五 → 15 (not 千万别, 百分 alone)",
     "four or more digits without 两, not a doubled pattern: 一三八一二三四五六七八 → 13812345678, "
     "幺三八幺 → 1381, 二〇二四 → 2024 (not 七七八八, 三三两两)",
-    "any run right before 元/圆/块钱: 五元 → 5元, 两块钱 → 2块钱 (一定, 一次性, 三思, 一下 stay)",
+    "any run right before 元/圆/块钱: 五元 → 5元, 两块钱 → 2块钱 (一定, 一次性, 三思, 一下 stay); before 块 "
+    "any run but 一 alone: 两块 → 2块, 十五块 → 15块 (一块 'together' stays)",
 )
 
 _cn2an_lock = threading.Lock()
@@ -383,7 +384,7 @@ def _numeral_value(run: str, before: str, after: str) -> str | None:
         return None
     if before == "之":  # fractions and percentages stay as written: 三分之一, 百分之五十
         return None
-    money = any(after.startswith(c) for c in _CURRENCY_AFTER)
+    money = any(after.startswith(c) for c in _CURRENCY_AFTER) or (after.startswith("块") and run != "一")
     has_unit = any(ch in _CN_UNITS for ch in run)
     if has_unit:
         if "幺" in run:
