@@ -147,6 +147,10 @@ TRANSFER_POS = [
 ]
 
 TRANSFER_NEG = [
+    # a verdict on the whole sentence, receipts, property fees
+    "谁让你把钱转到“清查账户”“过渡账户”里，统统是骗子。",
+    "您经对公账户汇入的3,200元已于今日核销，户名与我司一致。",
+    "尊敬的业主：本季度物业费可转账至物业公司对公账户，户名：翠湖物业服务有限公司。",
     # friends and family settling up (peer lexicon), payments already made, a courier's COD code
     "婚礼的礼金我替你一起给了，800，你有空转我就行",
     "报销批下来以后直接打我卡上就可以，谢谢王姐",

@@ -170,6 +170,18 @@ class Pattern:
         return f"Pattern({self.id!r}, detail={self.detail!r}, score={self.score})"
 
 
+def _thousands(text: str, i: int) -> bool:
+    """True when ``text[i]`` is a comma between digits (3,200元), which ends no clause."""
+    return (
+        text[i] == ","
+        and 0 < i < len(text) - 1
+        and text[i - 1].isascii()
+        and text[i - 1].isdigit()
+        and text[i + 1].isascii()
+        and text[i + 1].isdigit()
+    )
+
+
 class Scope:
     """Negation / warning / reported-speech scope of DOMAIN.md §5.0.
 
@@ -181,7 +193,8 @@ class Scope:
     (都是诈骗, 请报警, 认准官方 …) appears in the clause, or the clause is the
     reader's own question (``questions``: 要不要交手续费？). Reported speech (有人让我, 骗子会 …) earlier in the
     sentence, or a report frame (本报讯, 记者…获悉, 【反诈提醒】) anywhere earlier in the message,
-    multiplies the score by ``reported_speech_factor``.
+    multiplies the score by ``reported_speech_factor``; a warning verdict anywhere in the
+    sentence (``sentence_warning_frames``: 一律是诈骗) suppresses the cue.
     """
 
     def __init__(self, spec: ScopeSpec) -> None:
@@ -198,6 +211,13 @@ class Scope:
         self._reset = regex.compile("|".join(spec.negation_resets)) if spec.negation_resets else None
         self._reassure = regex.compile("|".join(spec.reassurances)) if spec.reassurances else None
         self._question = regex.compile("|".join(spec.questions)) if spec.questions else None
+        self._sentence_warn = (
+            regex.compile(
+                "|".join(_expand(x, spec.macros, "scope.sentence_warning_frames") for x in spec.sentence_warning_frames)
+            )
+            if spec.sentence_warning_frames
+            else None
+        )
         self._report = (
             regex.compile("|".join(_expand(x, spec.macros, "scope.report_frames") for x in spec.report_frames))
             if spec.report_frames
@@ -213,13 +233,13 @@ class Scope:
         lo = max(0, start - 200)
         a = lo
         for i in range(start - 1, lo - 1, -1):
-            if text[i] in breaks:
+            if text[i] in breaks and not _thousands(text, i):
                 a = i + 1
                 break
         hi = min(len(text), end + 200)
         b = hi
         for i in range(end, hi):
-            if text[i] in breaks:
+            if text[i] in breaks and not _thousands(text, i):
                 b = i
                 break
         return a, b
@@ -231,6 +251,14 @@ class Scope:
             if text[i] in self._sentence_breaks:
                 return i + 1
         return lo
+
+    def sentence_end(self, text: str, end: int) -> int:
+        """Return where the sentence holding ``text[end - 1]`` ends (at most 300 characters on)."""
+        hi = min(len(text), end + 300)
+        for i in range(end, hi):
+            if text[i] in self._sentence_breaks:
+                return i
+        return hi
 
     def weight(self, text: str, start: int, end: int) -> float:
         """Return 0 when suppressed, else a factor in (0, 1] for the cue's score."""
@@ -250,6 +278,8 @@ class Scope:
         if self._question is not None and b < len(text) and text[b] in "?？" and self._question.search(text, a, b):
             return 0.0
         s = self.sentence_start(text, start)
+        if self._sentence_warn is not None and self._sentence_warn.search(text, s, self.sentence_end(text, end)):
+            return 0.0
         if self._reported.search(text, s, start):
             return self.factor
         if self._report is not None and self._report.search(text, 0, start):

@@ -87,6 +87,10 @@ class ScopeSpec(BaseModel):
         description="regexes that, in a clause ending in a question mark, make it the reader's own question "
         "(要不要交手续费？ 是不是官方的？), which asks nothing of the reader",
     )
+    sentence_warning_frames: list[str] = Field(
+        default_factory=list,
+        description="warning verdicts (一律是诈骗) that suppress every cue of their sentence, not only of their clause",
+    )
     report_frames: list[str] = Field(
         default_factory=list,
         description="regexes that mark the whole message from there on as a report about others "
