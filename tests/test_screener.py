@@ -142,6 +142,9 @@ def test_caller_given_lender_decides_the_payee(screener):
         ("卡号6222_0212_3456_7890", "0212_3456"),
         ("电话138\u200b1234\u200b5678", "1234"),
         ("身份证410105199001011234", "199001"),
+        ("加v：Ab_8899x 私下办", "_8899"),
+        ("或者tg: @debtfix88", "btfix"),
+        ("加q 987654321", "65432"),
     ],
 )
 def test_mask_formats(text, hidden):
@@ -152,8 +155,18 @@ def test_mask_formats(text, hidden):
 def test_dates_and_amounts_are_not_masked():
     text = "2024-03-05 应还12345.67元，客服95588"
     assert wxscreen.mask_identifiers(text) == text
+    stamp = "2024-05-03 14:22:10 客服"
+    assert wxscreen.mask_identifiers(stamp) == stamp
 
 
 @pytest.mark.parametrize("text, hidden", [("Tel13800138000", "00138"), ("加薇信zhang_8899", "ang_88")])
 def test_mask_more_formats(text, hidden):
     assert hidden not in wxscreen.mask_identifiers(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["不要把身份证号发给别人", "别把身份证照片发给网上的人", "千万别把身份证号和银行卡号发给陌生人"],
+)
+def test_learned_flagger_respects_warnings(screener, text):
+    assert screener.classify(text).flags == []

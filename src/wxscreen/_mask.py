@@ -20,14 +20,16 @@ _DIGITS = regex.compile(
 )
 _HANDLE = regex.compile(
     r"(?:[微薇威徽维]信号?|v信|vx|wx|weixin|qq号?|q号|扣扣|企鹅号?|支付宝(?:账号|帐号|号)?|支付寶(?:帳號|账号)?|zfb|"
-    r"telegram|tg|飞机号?|纸飞机|账号|帐号|帳號|id)"
-    r"\s*[:：]?\s*(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12})",
+    r"telegram|tg|飞机号?|纸飞机|账号|帐号|帳號|id|"
+    # a lone v / q / v信-style letter as in 加v：abc_123, 加q 12345678
+    r"(?<![a-z0-9])[vq](?![a-z0-9]))"
+    r"\s*[:：]?\s*@?(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12})",
     regex.IGNORECASE,
 )
 # Official short hotlines (95xxx, 400/800 numbers) are kept visible.
 _HOTLINE = regex.compile(r"^(?:95\d{3,4}|[48]00[ \-]?\d{3}[ \-]?\d{4}|1\d{4})$")
 # Dates (2024-03-05, 2024 03 05) are not identifiers.
-_DATE = regex.compile(r"^(?:19|20)\d{2}[ \-./]\d{1,2}[ \-./]\d{1,2}$")
+_DATE = regex.compile(r"^(?:19|20)\d{2}[ \-./]\d{1,2}[ \-./]\d{1,2}(?:[ \u3000]{1,2}\d{1,2})?$")
 
 
 def _fold(text: str) -> str:

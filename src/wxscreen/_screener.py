@@ -16,7 +16,7 @@ from ._flagmodel import Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize
-from .detectors._base import _payee_unofficial
+from .detectors._base import _payee_unofficial, load_scope
 
 __all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
 
@@ -150,9 +150,11 @@ class Screener:
             have = {h.kind for h in found}
             if "unofficial_transfer" not in have and not _payee_unofficial(norm.text, lender):
                 have.add("unofficial_transfer")  # the payee is the lender itself: nothing to learn
+            scope = load_scope()
             for hit in learned.hits:
                 if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
-                    best[hit[0]] = hit
+                    if not scope.vetoes_learned(norm.text, hit[2], hit[3]):
+                        best[hit[0]] = hit
         if not found and not best:
             return flags, complete
         masked = mask_identifiers(norm.raw) if self.mask_identifiers else norm.raw

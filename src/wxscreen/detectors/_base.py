@@ -218,6 +218,11 @@ class Scope:
             if spec.sentence_warning_frames
             else None
         )
+        self._veto = (
+            regex.compile("|".join(_expand(x, spec.macros, "scope.learned_vetoes") for x in spec.learned_vetoes))
+            if spec.learned_vetoes
+            else None
+        )
         self._report = (
             regex.compile("|".join(_expand(x, spec.macros, "scope.report_frames") for x in spec.report_frames))
             if spec.report_frames
@@ -259,6 +264,10 @@ class Scope:
             if text[i] in self._sentence_breaks:
                 return i
         return hi
+
+    def vetoes_learned(self, text: str, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` (a sentence the learned flagger flagged) holds a ``learned_vetoes`` warning."""
+        return self._veto is not None and self._veto.search(text, start, end) is not None
 
     def weight(self, text: str, start: int, end: int) -> float:
         """Return 0 when suppressed, else a factor in (0, 1] for the cue's score."""

@@ -91,6 +91,11 @@ class ScopeSpec(BaseModel):
         default_factory=list,
         description="warning verdicts (一律是诈骗) that suppress every cue of their sentence, not only of their clause",
     )
+    learned_vetoes: list[str] = Field(
+        default_factory=list,
+        description="regexes that, anywhere in a sentence the learned flagger flags, mark it as a warning "
+        "(不要把身份证号发给别人) and drop the learned flag",
+    )
     report_frames: list[str] = Field(
         default_factory=list,
         description="regexes that mark the whole message from there on as a report about others "
