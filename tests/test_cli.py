@@ -78,6 +78,14 @@ def test_gbk_file_is_refused_with_exit_2(tmp_path, capsys):
         assert str(p) in cap.err and "not UTF-8" in cap.err and "GBK" in cap.err and "iconv -f GB18030" in cap.err
 
 
+def test_big5_is_refused_with_a_big5_hint(tmp_path, capsys):
+    p = tmp_path / "msg.txt"
+    p.write_bytes("您的帳戶已逾期，請提供身分證號碼".encode("big5"))
+    assert main(["chat", str(p), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert "not UTF-8" in err and "BIG5" in err
+
+
 def test_gbk_on_stdin_is_refused_for_classify_chat_and_report(monkeypatch, capsys):
     for argv in (["classify", "--json", "-"], ["chat", "-"], ["report", "-"]):
         _stdin_bytes(monkeypatch, CHAT_UTF8.encode("gbk"))
@@ -123,3 +131,18 @@ def test_each_classify_argument_is_one_message(capsys):
     assert main(["classify", "--json", "您好", "请把验证码发给我"]) == 0
     rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [r["label"] for r in rows] == ["other", "possible_scam"]
+
+
+def test_broken_json_line_on_stdin_is_an_error(monkeypatch, capsys):
+    _stdin_bytes(monkeypatch, '{"text": "a"}\n{"text": "你好"\n'.encode())
+    assert main(["classify", "--json", "-"]) == 1
+    assert "line 2" in capsys.readouterr().err
+
+
+def test_chat_and_report_say_when_a_message_was_cut(tmp_path, capsys):
+    p = tmp_path / "long.txt"
+    p.write_text("催收员 2026/11/28 10:00\n你好\n催收员 2026/11/28 10:01\n" + "你好，请还款。" * 20000 + "\n", "utf-8")
+    assert main(["chat", str(p)]) == 0
+    assert "100,000" in capsys.readouterr().out
+    assert main(["report", str(p)]) == 0
+    assert "100,000" in capsys.readouterr().out

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+from ._errors import WxScreenError
 
 __all__ = ["main"]
 
@@ -81,20 +84,30 @@ def _decode_source(raw: bytes, name: str) -> str:
     if good >= 4 * bad:
         sys.stderr.write(f"wxscreen: warning: {name}: {bad} invalid UTF-8 byte sequence(s) replaced with U+FFFD\n")
         return text
-    try:
-        raw.decode("gb18030")
-        guess, src = "GBK/GB18030", "GB18030"
-    except UnicodeDecodeError:
-        guess, src = "an unknown encoding", "ENCODING"
-    raise _EncodingError(
-        f"{name} is not UTF-8 text (looks like {guess}); convert it with: iconv -f {src} -t UTF-8{tail}"
-    )
+    fits = []
+    for enc in ("gb18030", "big5"):
+        try:
+            raw.decode(enc)
+            fits.append(enc)
+        except UnicodeDecodeError:
+            pass
+    if fits == ["gb18030", "big5"]:
+        # both decode; only a reader can tell mainland from Taiwan/Hong Kong text
+        hint = f"iconv -f GB18030 -t UTF-8{tail}   (or, for Traditional text from Taiwan/Hong Kong: -f BIG5)"
+        guess = "GBK/GB18030 or Big5"
+    elif fits:
+        guess = "GBK/GB18030" if fits[0] == "gb18030" else "Big5"
+        hint = f"iconv -f {fits[0].upper()} -t UTF-8{tail}"
+    else:
+        guess, hint = "an unknown encoding", f"iconv -f ENCODING -t UTF-8{tail}"
+    raise _EncodingError(f"{name} is not UTF-8 text (looks like {guess}); convert it with: {hint}")
 
 
 def _read_stdin_messages(stream: TextIO) -> list[str]:
     """Read one message per non-blank line; a line holding a JSON object uses its ``text``.
 
-    Raises ``ValueError`` naming the line for a JSON object without a string ``text``.
+    Raises ``ValueError`` naming the line for a JSON object without a string ``text``, and for a
+    line that starts like a JSON object (``{"``) but does not parse.
     """
     msgs = []
     for n, line in enumerate(stream, 1):
@@ -104,7 +117,10 @@ def _read_stdin_messages(stream: TextIO) -> list[str]:
         if line.lstrip().startswith("{"):
             try:
                 obj = json.loads(line)
-            except json.JSONDecodeError:
+            except json.JSONDecodeError as exc:
+                if line.lstrip().startswith('{"'):
+                    # meant as JSON Lines but broken: screening the raw braces would be a silent wrong answer
+                    raise ValueError(f"stdin line {n}: not valid JSON ({exc.msg})") from None
                 msgs.append(line)
                 continue
             if isinstance(obj, dict):
@@ -209,6 +225,13 @@ def _chat_table(res: Any, *, given_me: bool, out: TextIO) -> None:
         out.write(f"escalation: {steps}\n")
     out.write(f"first risky message: {'#' + str(res.first_risky) if res.first_risky is not None else 'none'}\n")
     out.write(f"messages: {len(res.messages)}" + (f" ({n_fwd} inside forwarded records)" if n_fwd else "") + "\n")
+    cut = [i for i, m in enumerate(res.messages) if m.screening.truncated]
+    if cut:
+        out.write(
+            "WARNING: only the first 100,000 characters of message(s) "
+            + ", ".join(f"#{i}" for i in cut)
+            + " were screened; read the rest yourself\n"
+        )
 
 
 def _read_source(name: str) -> bytes:
@@ -521,9 +544,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.reconfigure(errors="backslashreplace")  # lone surrogates in input must not crash output
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # the reader went away (| head): stop quietly, as cat and grep do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except _EncodingError as exc:
         sys.stderr.write(f"wxscreen: {exc}\n")
         return 2
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, WxScreenError) as exc:
         sys.stderr.write(f"wxscreen: {exc}\n")
         return 1

@@ -62,6 +62,10 @@ _UI = {
     "unknown": {"zh": "未识别", "en": "not identified"},
     "n_messages": {"zh": "消息数", "en": "Messages"},
     "first_risky": {"zh": "首条风险消息", "en": "First risky message"},
+    "truncated": {
+        "zh": "注意：以下消息过长，只检查了前 100,000 个字符，其余部分请自行阅读：",
+        "en": "Warning: these messages were too long; only their first 100,000 characters were screened:",
+    },
     "none": {"zh": "无", "en": "none"},
     "masked": {
         "zh": "手机号、卡号、证件号和账号已打码。",
@@ -336,6 +340,9 @@ def _md(v: _View) -> str:
     out.append(f"- **{_t('n_messages', L)}**: {len(c.messages)}")
     fr = f"#{c.first_risky}" if c.first_risky is not None else _t("none", L)
     out.append(f"- **{_t('first_risky', L)}**: {fr}")
+    cut = [i for i, m in enumerate(c.messages) if m.screening.truncated]
+    if cut:
+        out.append(f"- **{_t('truncated', L)}** " + ", ".join(f"#{i}" for i in cut))
     out.append(f"- {_t('masked', L) if v.mask else _t('unmasked', L)}")
     out += ["", f"## {_t('advice', L)}", ""]
     out += [f"{i}. {_md_escape(a)}" for i, a in enumerate(v.advice, 1)] or [_t("no_advice", L)]
@@ -412,6 +419,12 @@ def _html(v: _View) -> str:
         + (f'<a href="#m{c.first_risky}">#{c.first_risky}</a>' if c.first_risky is not None else _e(_t("none", L)))
         + "</dd>",
         "</dl>",
+        *(
+            [f'<p class="small"><strong>{_e(_t("truncated", L))}</strong> '
+             + ", ".join(f'<a href="#m{i}">#{i}</a>' for i in cut) + "</p>"]
+            if (cut := [i for i, m in enumerate(c.messages) if m.screening.truncated])
+            else []
+        ),
         f'<p class="small">{_e(_t("masked", L))}</p>'
         if v.mask
         else f'<p class="warn">{_e(_t("unmasked", L))}</p>',
