@@ -207,6 +207,8 @@ class Screening(BaseModel):
         The model and library versions.
     flags_complete : bool
         False when a detector pattern timed out and the flag check is partial.
+        (Each pattern reports at most 50 hits per message; that cap alone does
+        not make the check incomplete, since further hits repeat the same cue.)
     truncated : bool
         True when the message was longer than :data:`wxscreen.MAX_MESSAGE_CHARS`
         characters and only its first ``MAX_MESSAGE_CHARS`` characters were
