@@ -129,6 +129,8 @@ def test_caller_given_lender_decides_the_payee(screener):
     assert any(f.kind == "unofficial_transfer" for f in screener.classify(text).flags)
     own = screener.classify(text, lender="锦程信息咨询有限公司")
     assert not any(f.kind == "unofficial_transfer" for f in own.flags)
+    named = "还款请转至：星河消费金融有限公司 对公账户"
+    assert not any(f.kind == "unofficial_transfer" for f in screener.classify(named, lender="星河消费金融").flags)
     other = "请将结清款转至对公账户，户名：星河消费金融有限公司。"
     assert any(f.kind == "unofficial_transfer" for f in screener.classify(other, lender="云朵借款").flags)
     with pytest.raises(TypeError, match="lender"):
