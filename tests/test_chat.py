@@ -453,3 +453,14 @@ def test_cli_me_not_a_speaker(tmp_path, capsys):
 def test_salutation_right_under_a_header_is_not_a_message():
     chat = "王经理 2024/5/3 14:05\n张先生：您好，请把验证码发给我\n张先生 2024/5/3 14:06\n好的\n"
     assert _segments(chat) == [("王经理", "张先生：您好，请把验证码发给我"), ("张先生", "好的")]
+
+
+@pytest.mark.parametrize(
+    "paste, speakers",
+    [
+        ("催收员 2026/11/28 10:00\n请把验证码发给我\n", ["催收员"]),
+        ("客服 14:22\n请把验证码发给我\n张先生 14:25\n好的", ["客服", "张先生"]),
+    ],
+)
+def test_one_dated_header_or_two_bare_time_speakers_make_a_chat(paste, speakers):
+    assert [m.speaker for m in wxscreen.screen_chat(paste).messages] == speakers

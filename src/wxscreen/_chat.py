@@ -410,6 +410,19 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     n_ts = sum(ts_names.values())
     n_headers = full_ts_headers + sum(c for n, c in ts_names.items() if c >= 2) + sum(colon_names.values())
     structured_ok = has_frame or n_headers >= 2 or (n_seps > 0 and (bool(first_is_sep) or n_headers >= 1))
+    # Two speakers under bare-time headers (客服 14:22 / 张先生 14:25, as WeChat PC copies
+    # today's messages), or a paste that opens with one dated header and has text under it.
+    if not structured_ok and len(ts_names) >= 2:
+        structured_ok = True
+    opening = next((ln.s for ln in lines if ln.s), "")
+    if (
+        not structured_ok
+        and full_ts_headers == 1
+        and (h0 := _ts_header(opening))
+        and not regex.fullmatch(_TS_BARE, h0[1].strip())
+        and sum(1 for ln in lines if ln.s) >= 2
+    ):
+        structured_ok = True
     known |= {n for n, c in ts_names.items() if c >= 2} | set(colon_names)
     known |= {n for n, c in inline_names.items() if c >= 2 or "@" in n}
     if not structured_ok and len([n for n in inline_names if n in known]) >= 2:
