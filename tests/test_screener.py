@@ -172,3 +172,8 @@ def test_mask_more_formats(text, hidden):
 )
 def test_learned_flagger_respects_warnings(screener, text):
     assert screener.classify(text).flags == []
+
+
+def test_mask_identifiers_must_be_a_bool():
+    with pytest.raises(TypeError, match="mask_identifiers"):
+        wxscreen.load_screener(mask_identifiers="no")

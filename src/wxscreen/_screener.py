@@ -63,6 +63,8 @@ class Screener:
     ------
     ValueError
         If ``advice_lang`` is not ``"zh"`` or ``"en"``.
+    TypeError
+        If ``mask_identifiers`` is not a bool (``"no"`` would otherwise read as true).
 
     Examples
     --------
@@ -79,6 +81,8 @@ class Screener:
         mask_identifiers: bool = True,
         advice_lang: str = "zh",
     ) -> None:
+        if not isinstance(mask_identifiers, bool):
+            raise TypeError(f"mask_identifiers must be a bool, got {type(mask_identifiers).__name__}")
         self.bundle = bundle
         self.detectors = detectors
         self.mask_identifiers = mask_identifiers
