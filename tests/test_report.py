@@ -74,17 +74,17 @@ def plain(out, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["md", "json", "html"])
-def test_identifiers_masked_by_default(chat, raw_chat, fmt):
-    out = plain(render(chat, fmt, source="x"), fmt)
+def test_identifiers_masked_by_default(chat, raw_chat, fmt, fixture_bytes):
+    out = plain(render(chat, fmt, source=fixture_bytes), fmt)
     for ident in RAW_IDS:
         assert ident not in out, ident
     assert "1380***0000" in out and "zh*******26" in out
     # masking is applied by the report even when the chat was screened without it
-    out_raw_chat = plain(render(raw_chat, fmt, source="x"), fmt)
+    out_raw_chat = plain(render(raw_chat, fmt, source=fixture_bytes), fmt)
     for ident in RAW_IDS:
         assert ident not in out_raw_chat, ident
     # --no-mask: full identifiers for local forensic use
-    unmasked = plain(render(raw_chat, fmt, source="x", mask=False), fmt)
+    unmasked = plain(render(raw_chat, fmt, source=fixture_bytes, mask=False), fmt)
     for ident in RAW_IDS:
         assert ident in unmasked, ident
 
@@ -122,8 +122,8 @@ class _Collector(HTMLParser):
             self._in_mark[1] += data
 
 
-def test_html_is_self_contained_and_highlights_flags(chat):
-    page = render(chat, "html", source="x")
+def test_html_is_self_contained_and_highlights_flags(chat, fixture_bytes):
+    page = render(chat, "html", source=fixture_bytes)
     assert page.startswith("<!DOCTYPE html>")
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
     assert "default-src 'none'" in page
@@ -250,3 +250,13 @@ def test_empty_chat(screener):
     for fmt in ("md", "json", "html"):
         out = render(c, fmt, source="")
         assert hashlib.sha256(b"").hexdigest() in out
+
+
+def test_source_must_be_the_screened_paste(chat, fixture_bytes):
+    with pytest.raises(ValueError, match="source does not match"):
+        render(chat, "md", source="totally different text " * 50)
+
+
+def test_unmasked_report_of_a_masked_chat_says_masked(chat, fixture_bytes):
+    md = render(chat, "md", source=fixture_bytes, mask=False)
+    assert "未打码" not in md

@@ -231,6 +231,31 @@ def _segments(text: str, flags: Iterable[Flag], offset: int) -> list[tuple[str, 
     return out
 
 
+def _check_source(chat: ChatScreening, source: str | bytes) -> bool:
+    """Check that ``source`` is the paste ``chat`` was screened from; return True when its texts are masked.
+
+    Raises ``ValueError`` when a message's span in ``source`` holds other text, so a report never
+    stamps the hash of an unrelated text as the original. Bytes that are not UTF-8 are not checked.
+    """
+    if isinstance(source, bytes):
+        try:
+            text = source.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return False
+    else:
+        text = source
+    masked = False
+    for i, m in enumerate(chat.messages):
+        raw = text[m.start : m.end]
+        if raw == m.text:
+            continue
+        if len(raw) == len(m.text) and mask_identifiers(raw) == m.text:
+            masked = True
+            continue
+        raise ValueError(f"source does not match the chat: message {i} is not at [{m.start}:{m.end}] of source")
+    return masked
+
+
 class _View:
     """Everything the three formats show, computed once (masked, localised)."""
 
@@ -251,6 +276,10 @@ class _View:
         if when.tzinfo is None:
             when = when.replace(tzinfo=dt.timezone.utc)
         self.screened_at = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        if source is not None:
+            already = _check_source(chat, source)
+            if already and not mask:
+                self.mask = mask = True  # the chat was screened masked: nothing left to unmask
         self.sha256 = sha256_text(source) if source is not None else None
         self.version = __version__
         self.model: ModelInfo | None = chat.messages[0].screening.model if chat.messages else None
@@ -506,7 +535,8 @@ def render_report(
     source : str or bytes, optional
         The pasted text exactly as received; the report shows its SHA-256 (of
         the bytes as given, or of the UTF-8 encoding of a ``str``). Without it
-        the hash is reported as missing.
+        the hash is reported as missing. It must be the paste ``chat`` was
+        screened from (checked message by message when it is UTF-8).
     screened_at : datetime, optional
         When the chat was screened; default now. Naive datetimes are taken as
         UTC; the report shows UTC in ISO-8601 (``2026-05-03T14:22:00Z``).
@@ -523,15 +553,16 @@ def render_report(
     Raises
     ------
     ValueError
-        If ``format`` or ``lang`` is not supported.
+        If ``format`` or ``lang`` is not supported, or ``source`` is not the screened paste.
     TypeError
         If ``chat`` is not a ChatScreening.
 
     Examples
     --------
     >>> import wxscreen
-    >>> chat = wxscreen.screen_chat("张先生：您好\n李专员：请转到个人卡6222 0212 3456 7890\n李专员：今天")
-    >>> md = render_report(chat, format="md", source="x")
+    >>> text = "张先生：您好\n李专员：请转到个人卡6222 0212 3456 7890\n李专员：今天"
+    >>> chat = wxscreen.screen_chat(text)
+    >>> md = render_report(chat, format="md", source=text)
     >>> "6222 0212 3456 7890" in md
     False
     """
