@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,106 @@ def _char_ngrams(text: str, max_n: int) -> list[str]:
         for i in range(n_text - n + 1):
             grams.append(text[i : i + n])
     return grams
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as int64 (lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+
+
+class CharGramIndex:
+    """A character n-gram vocabulary looked up with integer codes, a whole batch at once.
+
+    ``TfidfVectorizer(analyzer="char")`` builds a Python string for every
+    n-gram of every text and looks each up in a dict. Here the texts of a
+    batch are read as one array of code points, each character becomes the
+    index of its code point among the vocabulary's characters (0: a
+    character no term holds), an n-gram becomes the number
+    ``offset(n) + c1·K^(n-1) + … + cn`` (``K`` = characters + 1), and the
+    vocabulary is a sorted array of those numbers searched with
+    :func:`numpy.searchsorted`. The n-grams counted are exactly
+    :func:`_char_ngrams`'s (whitespace runs collapsed first).
+
+    Parameters
+    ----------
+    terms : sequence of str
+        The vocabulary in column order (n-grams of 1 to ``max_n`` characters).
+    max_n : int
+        Longest n-gram.
+    """
+
+    def __init__(self, terms: Sequence[str], max_n: int) -> None:
+        self.max_n = int(max_n)
+        self.n_terms = len(terms)
+        cps = np.unique(_code_points("".join(terms)))
+        self._cps = cps
+        k = len(cps) + 1
+        self._k = k
+        self._offsets = [0]
+        for n in range(1, self.max_n + 1):
+            self._offsets.append(self._offsets[-1] + k**n)
+        if self._offsets[-1] >= 2**62:
+            raise ValueError("character vocabulary too large for integer n-gram codes")
+        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        if lengths.size and (lengths.min() < 1 or lengths.max() > self.max_n):
+            raise ValueError(f"vocabulary term outside 1..{self.max_n} characters")
+        ids = np.searchsorted(cps, _code_points("".join(terms))) + 1
+        starts = np.cumsum(lengths) - lengths
+        codes = np.zeros(len(terms), dtype=np.int64)
+        for j in range(self.max_n):  # add character j of every term that long
+            has = lengths > j
+            codes[has] = codes[has] * k + ids[starts[has] + j]
+        codes += np.asarray(self._offsets, dtype=np.int64)[lengths - 1] if lengths.size else 0
+        order = np.argsort(codes, kind="stable")
+        self._codes = codes[order]
+        self._cols = order.astype(np.int32)
+
+    def pairs(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (document index, column) of every in-vocabulary n-gram occurrence of ``texts``."""
+        texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        total = int(lengths.sum())
+        if total == 0 or not self.n_terms:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        cp = _code_points("".join(texts))
+        pos = np.searchsorted(self._cps, cp)
+        pos[pos >= len(self._cps)] = 0
+        ids = np.where(self._cps[pos] == cp, pos + 1, 0) if len(self._cps) else np.zeros_like(cp)
+        doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        k = self._k
+        docs: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        code = ids.copy()
+        known = ids > 0
+        for n in range(1, self.max_n + 1):
+            m = total - n + 1
+            if m <= 0:
+                break
+            if n > 1:
+                code = code[:m] * k + ids[n - 1 :]
+                known = known[:m] & (ids[n - 1 :] > 0)
+                ok = known & (doc[:m] == doc[n - 1 :])
+            else:
+                ok = known
+            c = code[ok] + self._offsets[n - 1]
+            at = np.searchsorted(self._codes, c)
+            at[at >= len(self._codes)] = 0
+            hit = self._codes[at] == c
+            docs.append(doc[:m][ok][hit])
+            cols.append(self._cols[at[hit]])
+        return np.concatenate(docs), np.concatenate(cols)
+
+
+def _tfidf_pairs(
+    docs: np.ndarray, cols: np.ndarray, n_docs: int, n_terms: int, idf: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """TF-IDF CSR arrays from (document, column) occurrences: count them, then :func:`_tfidf_csr`."""
+    width = max(n_terms, 1)
+    keys, counts = np.unique(docs * width + cols, return_counts=True)  # sorted: by row, then column
+    rows = keys // width
+    ptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_docs), out=ptr[1:])
+    return _tfidf_csr(ptr, (keys % width).astype(np.int32), counts, idf)
 
 
 class SparseRows:
@@ -73,6 +174,60 @@ class SparseRows:
         from scipy.sparse import csr_matrix
 
         return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
+#: Rows up to this many stored values are L2-normalised together in one padded array.
+_PAD_ROWS = 512
+
+
+def _tfidf_csr(ptr: np.ndarray, cols: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, ...]:
+    """TF-IDF CSR arrays from term counts in CSR order (columns sorted within each row).
+
+    As ``TfidfTransformer.transform(sublinear_tf=True, norm="l2")`` on
+    ``CountVectorizer`` counts: ``(1 + log tf) * idf`` in float32, then each
+    row divided by its L2 norm, the float32 squares being added in double
+    precision one by one in column order (scikit-learn's
+    ``inplace_csr_row_normalize_l2``; ``numpy.cumsum`` adds sequentially,
+    unlike ``sum``, which adds pairwise).
+    """
+    data = np.asarray(counts, dtype=np.intc).astype(np.float32)
+    if not data.size:
+        return ptr, cols, data
+    n_rows = len(ptr) - 1
+    lengths = np.diff(ptr)
+    np.log(data, data)
+    data += 1.0
+    data *= idf[cols]
+    sq = (data * data).astype(np.float64)
+    totals = np.zeros(n_rows)
+    short = np.flatnonzero((lengths > 0) & (lengths <= _PAD_ROWS))
+    if short.size:
+        ls = lengths[short]
+        width = int(ls.max())
+        pad = np.zeros((short.size, width))
+        within = np.arange(int(ls.sum())) - np.repeat(np.cumsum(ls) - ls, ls)
+        pad[np.repeat(np.arange(short.size), ls), within] = sq[np.repeat(ptr[short], ls) + within]
+        totals[short] = np.cumsum(pad, axis=1)[:, -1]
+    for r in np.flatnonzero(lengths > _PAD_ROWS).tolist():
+        totals[r] = np.cumsum(sq[ptr[r] : ptr[r + 1]])[-1]
+    per = np.repeat(np.sqrt(totals), lengths)
+    ok = per != 0.0
+    data[ok] = (data[ok].astype(np.float64) / per[ok]).astype(np.float32)
+    return ptr, cols, data
+
+
+def _word_pairs(docs: Iterable[list[str]], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(document, column) of every in-vocabulary token, and the number of documents."""
+    get = vocab.get
+    flat: list[int] = []
+    lengths: list[int] = []
+    for doc in docs:
+        flat.extend(map(get, doc, repeat(-1, len(doc))))
+        lengths.append(len(doc))
+    cols = np.asarray(flat, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    keep = cols >= 0
+    return rows[keep], cols[keep], len(lengths)
 
 
 class LinearTextModel:
@@ -130,8 +285,14 @@ class LinearTextModel:
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.beta = np.asarray(beta, dtype=np.float64)
         self.classes = [str(c) for c in classes]
+        self._index: CharGramIndex | None = None
 
     # -- features ----------------------------------------------------------
+    def _char_index(self) -> CharGramIndex:
+        if self._index is None:  # built on first use (a race builds it twice, same result)
+            self._index = CharGramIndex(self.char_terms, self.char_max_n)
+        return self._index
+
     def _char_ngrams(self, text: str) -> list[str]:
         return _char_ngrams(text, self.char_max_n)
 
@@ -139,44 +300,11 @@ class LinearTextModel:
     def _tfidf(docs: Iterable[list[str]], vocab: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, ...]:
         """CountVectorizer._count_vocab + TfidfTransformer.transform (sublinear tf, l2).
 
-        ``docs`` is consumed one document at a time, so a batch's n-grams are
-        never all in memory at once. Returns CSR ``(indptr, indices, data)``
-        with sorted column indices, as scikit-learn's matrix holds them.
+        Returns CSR ``(indptr, indices, data)`` with sorted column indices, as
+        scikit-learn's matrix holds them.
         """
-        j_indices: list[int] = []
-        values: list[int] = []
-        indptr = [0]
-        for doc in docs:
-            counter: dict[int, int] = {}
-            for feature in doc:
-                idx = vocab.get(feature)
-                if idx is not None:
-                    counter[idx] = counter.get(idx, 0) + 1
-            j_indices.extend(counter.keys())
-            values.extend(counter.values())
-            indptr.append(len(j_indices))
-        ptr = np.asarray(indptr, dtype=np.int64)
-        cols = np.asarray(j_indices, dtype=np.int32)
-        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(ptr))
-        order = np.lexsort((cols, rows))  # X.sort_indices()
-        cols = cols[order]
-        data = np.asarray(values, dtype=np.intc)[order].astype(np.float32)
-        np.log(data, data)
-        data += 1.0
-        data *= idf[cols]
-        # sklearn's inplace_csr_row_normalize_l2: float squares summed in double, in order
-        for r in range(len(indptr) - 1):
-            a, b = ptr[r], ptr[r + 1]
-            if a == b:
-                continue
-            row = data[a:b]
-            total = 0.0
-            for v in (row * row).tolist():
-                total += v
-            if total == 0.0:
-                continue
-            data[a:b] = (row.astype(np.float64) / np.sqrt(total)).astype(np.float32)
-        return ptr, cols, data
+        rows, cols, n_docs = _word_pairs(docs, vocab)
+        return _tfidf_pairs(rows, cols, n_docs, len(idf), idf)
 
     def transform(
         self, tokenizer: Any, norm_texts: Sequence[str], hidden: Sequence[int] | None = None
@@ -194,9 +322,9 @@ class LinearTextModel:
         if hidden is not None:
             joined = [w + " " + HIDDEN_TOKEN if h >= HIDDEN_MIN else w for w, h in zip(joined, hidden, strict=True)]
         words = (self._tokens(w) for w in joined)
-        chars = (self._char_ngrams(t) for t in norm_texts)
         wp, wc, wd = self._tfidf(words, self.word_vocab, self.word_idf)
-        cp, cc, cd = self._tfidf(chars, self.char_vocab, self.char_idf)
+        rows, cols = self._char_index().pairs(norm_texts)
+        cp, cc, cd = _tfidf_pairs(rows, cols, len(norm_texts), len(self.char_terms), self.char_idf)
         n = len(wp) - 1
         rows = np.concatenate([np.repeat(np.arange(n), np.diff(wp)), np.repeat(np.arange(n), np.diff(cp))])
         order = np.argsort(rows, kind="stable")  # per row: word entries, then character entries
@@ -467,12 +595,14 @@ class LinearFlagModel:
             if not ((rows == 0 and n_cls == 1) or (rows == 1 and n_cls == 2) or (rows == n_cls and n_cls >= 3)):
                 raise ValueError("flagger detail model shapes are inconsistent")
         self._coef_t = np.ascontiguousarray(self.coef.T)
+        self._index: CharGramIndex | None = None
 
     def transform(self, units: Sequence[str]) -> SparseRows:
         """Character TF-IDF rows of ``units`` (as the fitted ``TfidfVectorizer.transform``)."""
-        ptr, cols, data = LinearTextModel._tfidf(
-            (_char_ngrams(u, self.max_n) for u in units), self.vocab, self.idf
-        )
+        if self._index is None:
+            self._index = CharGramIndex(self.terms, self.max_n)
+        rows, cols = self._index.pairs(units)
+        ptr, cols, data = _tfidf_pairs(rows, cols, len(units), len(self.terms), self.idf)
         return SparseRows(ptr, cols, data, (len(ptr) - 1, len(self.terms)))
 
     def decision(self, X: SparseRows) -> np.ndarray:

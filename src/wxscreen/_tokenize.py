@@ -22,8 +22,10 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
 import tempfile
 import threading
+from math import log
 from typing import Any
 
 from ._resources import data_path
@@ -189,12 +191,103 @@ class JiebaTokenizer:
             Words in order; one-character words are kept.
         """
         tk = self._tokenizer()
-        return [w for w in tk.lcut(text, HMM=self.hmm) if not w.isspace()]
+        if self.hmm:
+            return [w for w in tk.lcut(text, HMM=True) if not w.isspace()]
+        return [w for w in _cut_no_hmm(tk.FREQ, tk.total, text) if not w.isspace()]
 
     def tokens_with_offsets(self, text: str) -> list[tuple[str, int, int]]:
         """Return ``(word, start, end)`` triples with character offsets into ``text``."""
         tk = self._tokenizer()
         return [(w, s, e) for w, s, e in tk.tokenize(text, HMM=self.hmm) if not w.isspace()]
+
+
+# jieba's block splitters (jieba.re_han_default, jieba.re_skip_default) and the
+# characters its no-HMM cut buffers into one token (jieba.re_eng)
+_RE_HAN = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+_RE_SKIP = re.compile("(\r\n|\\s)", re.U)
+_ENG = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+
+def _cut_no_hmm(freq: dict[str, int], total: int, text: str) -> list[str]:
+    """``jieba.Tokenizer.lcut(text, HMM=False)`` with the prefix dictionary ``freq``: the same words.
+
+    jieba's own cut builds a DAG dict and a route dict and takes ``max`` over a
+    generator of tuples per position; this does the same dynamic programme
+    (most probable path, ties to the longer word, as ``max`` on ``(score, end)``
+    tuples does) with plain lists and the same floating-point expressions.
+    """
+    out: list[str] = []
+    for blk in _RE_HAN.split(text):
+        if not blk:
+            continue
+        if _RE_HAN.match(blk):
+            _cut_block(freq, log(total), blk, out)
+        else:
+            for x in _RE_SKIP.split(blk):
+                if _RE_SKIP.match(x):
+                    out.append(x)
+                else:
+                    out.extend(x)
+    return out
+
+
+def _cut_block(freq: dict[str, int], logtotal: float, s: str, out: list[str]) -> None:
+    n = len(s)
+    get = freq.get
+    # candidates[k]: ends x (inclusive) of dictionary words starting at k, with log(freq)
+    ends: list[list[int]] = []
+    logs: list[list[float]] = []
+    for k in range(n):
+        xs: list[int] = []
+        ls: list[float] = []
+        i = k
+        frag = s[k]
+        while True:
+            f = get(frag)
+            if f is None:
+                break
+            if f:
+                xs.append(i)
+                ls.append(log(f))
+            i += 1
+            if i >= n:
+                break
+            frag = s[k : i + 1]
+        if not xs:
+            xs.append(k)
+            ls.append(log(get(s[k]) or 1))
+        ends.append(xs)
+        logs.append(ls)
+    score = [0.0] * (n + 1)
+    best = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        xs = ends[k]
+        ls = logs[k]
+        bs = ls[0] - logtotal + score[xs[0] + 1]
+        bx = xs[0]
+        for j in range(1, len(xs)):
+            x = xs[j]
+            v = ls[j] - logtotal + score[x + 1]
+            if v >= bs:  # ends ascend: equal scores go to the longer word, as max() on tuples
+                bs = v
+                bx = x
+        score[k] = bs
+        best[k] = bx
+    x = 0
+    buf = ""
+    eng = _ENG
+    while x < n:
+        y = best[x] + 1
+        if y - x == 1 and s[x] in eng:
+            buf += s[x]
+        else:
+            if buf:
+                out.append(buf)
+                buf = ""
+            out.append(s[x:y])
+        x = y
+    if buf:
+        out.append(buf)
 
 
 def _add_user_words(freq: dict[str, int], total: int, text: str) -> tuple[dict[str, int], int]:
