@@ -135,9 +135,6 @@ def build_estimators(
     return {"word": word, "char": char, "clf": clf}
 
 
-_UNSEEN = object()
-
-
 def _shown_name(feature: str) -> str | None:
     """The cue a ``w:``/``c:`` feature name shows in ``reasons``, or None when it explains nothing."""
     name = feature[2:].replace(" ", "")
@@ -310,8 +307,9 @@ class Bundle:
         for j in idx[order].tolist():
             if len(out) >= k:
                 break
-            name = shown.get(j, _UNSEEN)
-            if name is _UNSEEN:
+            if j in shown:
+                name = shown[j]
+            else:
                 name = shown[j] = _shown_name(str(names[j]))
             if name is None:
                 continue
