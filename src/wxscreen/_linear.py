@@ -68,9 +68,15 @@ class CharGramIndex:
     def __init__(self, terms: Sequence[str], max_n: int) -> None:
         self.max_n = int(max_n)
         self.n_terms = len(terms)
-        cps = np.unique(_code_points("".join(terms)))
-        self._cps = cps
-        k = len(cps) + 1
+        all_cps = _code_points("".join(terms))
+        top = int(all_cps.max()) if all_cps.size else 0
+        # code point -> 1 + rank among the vocabulary's characters (0: no term holds it)
+        table = np.zeros(top + 1, dtype=np.int32)
+        table[all_cps] = 1
+        present = np.flatnonzero(table)
+        table[present] = np.arange(1, present.size + 1)
+        self._table = table
+        k = present.size + 1
         self._k = k
         self._offsets = [0]
         for n in range(1, self.max_n + 1):
@@ -80,14 +86,14 @@ class CharGramIndex:
         lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
         if lengths.size and (lengths.min() < 1 or lengths.max() > self.max_n):
             raise ValueError(f"vocabulary term outside 1..{self.max_n} characters")
-        ids = np.searchsorted(cps, _code_points("".join(terms))) + 1
+        ids = table[all_cps].astype(np.int64)
         starts = np.cumsum(lengths) - lengths
         codes = np.zeros(len(terms), dtype=np.int64)
         for j in range(self.max_n):  # add character j of every term that long
             has = lengths > j
             codes[has] = codes[has] * k + ids[starts[has] + j]
         codes += np.asarray(self._offsets, dtype=np.int64)[lengths - 1] if lengths.size else 0
-        order = np.argsort(codes, kind="stable")
+        order = np.argsort(codes)  # codes are distinct: any sort gives the same order
         self._codes = codes[order]
         self._cols = order.astype(np.int32)
 
@@ -99,9 +105,9 @@ class CharGramIndex:
         if total == 0 or not self.n_terms:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
         cp = _code_points("".join(texts))
-        pos = np.searchsorted(self._cps, cp)
-        pos[pos >= len(self._cps)] = 0
-        ids = np.where(self._cps[pos] == cp, pos + 1, 0) if len(self._cps) else np.zeros_like(cp)
+        table = self._table
+        inside = cp < table.size
+        ids = np.where(inside, table[np.where(inside, cp, 0)], 0).astype(np.int64)
         doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         k = self._k
         docs: list[np.ndarray] = []
@@ -274,7 +280,6 @@ class LinearTextModel:
         self.word_terms = list(word_terms)
         self.char_terms = list(char_terms)
         self.word_vocab = {t: i for i, t in enumerate(self.word_terms)}
-        self.char_vocab = {t: i for i, t in enumerate(self.char_terms)}
         self.word_idf = np.asarray(word_idf, dtype=np.float32)
         self.char_idf = np.asarray(char_idf, dtype=np.float32)
         self.token_pattern = token_pattern
@@ -288,6 +293,11 @@ class LinearTextModel:
         self._index: CharGramIndex | None = None
 
     # -- features ----------------------------------------------------------
+    @property
+    def char_vocab(self) -> dict[str, int]:
+        """Character n-gram → column (built on request; the transform uses :class:`CharGramIndex`)."""
+        return {t: i for i, t in enumerate(self.char_terms)}
+
     def _char_index(self) -> CharGramIndex:
         if self._index is None:  # built on first use (a race builds it twice, same result)
             self._index = CharGramIndex(self.char_terms, self.char_max_n)
@@ -571,7 +581,6 @@ class LinearFlagModel:
     ) -> None:
         n_kinds = len(kinds)
         self.terms = list(terms)
-        self.vocab = {t: i for i, t in enumerate(self.terms)}
         self.idf = np.asarray(idf, dtype=np.float32)
         self.max_n = int(max_n)
         self.kinds = [str(k) for k in kinds]
@@ -596,6 +605,11 @@ class LinearFlagModel:
                 raise ValueError("flagger detail model shapes are inconsistent")
         self._coef_t = np.ascontiguousarray(self.coef.T)
         self._index: CharGramIndex | None = None
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        """Character n-gram → column (built on request; the transform uses :class:`CharGramIndex`)."""
+        return {t: i for i, t in enumerate(self.terms)}
 
     def transform(self, units: Sequence[str]) -> SparseRows:
         """Character TF-IDF rows of ``units`` (as the fitted ``TfidfVectorizer.transform``)."""

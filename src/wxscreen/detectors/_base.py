@@ -18,7 +18,7 @@ else:  # pragma: no cover
 from .._errors import DetectorSpecError
 from .._normalize import NormalizedText
 from .._resources import data_path
-from ._prefilter import analyse, satisfies, save_memo, text_keys
+from ._prefilter import Formula, analyse, satisfies, save_memo, text_keys, unpack_formula
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
 __all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
@@ -108,8 +108,8 @@ class Pattern:
         #: missing one of them is skipped without running — or compiling — the regex.
         analysis = {field: analyse(src) for field, src in self._src.items()}
         self.required = analysis["regex"][1]
-        #: A finer condition (alternatives kept apart), checked after :attr:`required`.
-        self.formula = analysis["regex"][2]
+        self._formula_blob = analysis["regex"][2]
+        self._formula: Formula | None = None
         for field, (ok, req, _f) in analysis.items():
             if not ok or (field == "regex" and not req):
                 self._compile(field)  # compile now, so that a bad regex fails on load
@@ -157,6 +157,18 @@ class Pattern:
     def needs_message(self) -> _Regex | None:
         """The compiled ``needs_message`` regex, or None (compiled on first use)."""
         return self._compile("needs_message")
+
+    @property
+    def formula(self) -> Formula:
+        """A finer necessary condition than :attr:`required` (alternatives kept apart), unpacked on first use."""
+        f = self._formula
+        if f is None:
+            f = self._formula = unpack_formula(self._formula_blob)
+        return f
+
+    @formula.setter
+    def formula(self, value: Formula) -> None:
+        self._formula = value
 
     def may_match(self, keys: frozenset[str]) -> bool:
         """Return False when a text with these keys cannot match :attr:`regex`.

@@ -20,7 +20,7 @@ match is ever lost.
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import sys
 import tempfile
@@ -36,7 +36,10 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-__all__ = ["analyse", "parses", "required_char_sets", "required_formula", "satisfies", "save_memo", "text_keys"]
+__all__ = [
+    "analyse", "parses", "required_char_sets", "required_formula", "satisfies", "save_memo", "text_keys",
+    "unpack_formula",
+]
 
 #: Key sets larger than this are not worth checking.
 _MAX_SET = 400
@@ -53,7 +56,7 @@ Formula = tuple[Any, ...]
 # the analysis depends on this module and on Python's regex parser
 _VERSION = f"2/{sys.version_info[0]}.{sys.version_info[1]}"
 _LOCK = threading.Lock()
-_MEMO: list[dict[str, tuple[bool, CharSets, Formula]]] = []
+_MEMO: list[dict[str, tuple[bool, CharSets, bytes]]] = []
 _DIRTY = [False]
 
 
@@ -87,12 +90,18 @@ def required_char_sets(source: str) -> CharSets:
     return tuple(sorted((k for k in keysets if k), key=_cost))
 
 
-def analyse(source: str) -> tuple[bool, CharSets, Formula]:
-    """Return ``(parses(source), required_char_sets(source), required_formula(source))``, memoised.
+def analyse(source: str) -> tuple[bool, CharSets, bytes]:
+    """Return ``(parses(source), required_char_sets(source), formula)``, memoised.
+
+    ``formula`` is :func:`required_formula` (without the key sets already in
+    the second item) packed with :mod:`marshal`; :func:`unpack_formula`
+    unpacks it when the pattern is first considered for a text, so loading
+    the detectors reads only byte strings.
 
     Parsing all detector sources takes a few hundred milliseconds, so results
-    are kept in memory and in a per-user cache file (``prefilter-v1.json``
-    beside the jieba dictionary cache, same ownership checks), keyed by a
+    are kept in memory and in a per-user cache file (``prefilter-v3.marshal``,
+    :mod:`marshal` data only, beside the jieba dictionary cache, same
+    ownership checks), keyed by a
     hash of the source: an edited pattern is simply analysed again.
     """
     memo = _memo()
@@ -100,7 +109,7 @@ def analyse(source: str) -> tuple[bool, CharSets, Formula]:
     hit = memo.get(key)
     if hit is None:
         req = required_char_sets(source)
-        hit = (parses(source), req, required_formula(source, skip=req))
+        hit = (parses(source), req, marshal.dumps(required_formula(source, skip=req)))
         with _LOCK:
             memo[key] = hit
             _DIRTY[0] = True
@@ -115,15 +124,11 @@ def save_memo() -> None:
         memo = dict(_memo())
         _DIRTY[0] = False
     path = _memo_path()
-    data = {
-        "version": _VERSION,
-        "entries": {k: [ok, [sorted(s) for s in req], _dump(f)] for k, (ok, req, f) in memo.items()},
-    }
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".prefilter-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump((_VERSION, memo), fh)
         os.replace(tmp, path)
     except OSError:
         pass  # read-only or missing cache dir: analyse again next time
@@ -132,10 +137,10 @@ def save_memo() -> None:
 def _memo_path() -> str:
     from .._tokenize import _default_cache_dir
 
-    return os.path.join(_default_cache_dir(), "prefilter-v1.json")
+    return os.path.join(_default_cache_dir(), "prefilter-v3.marshal")
 
 
-def _memo() -> dict[str, tuple[bool, CharSets, Formula]]:
+def _memo() -> dict[str, tuple[bool, CharSets, bytes]]:
     if _MEMO:
         return _MEMO[0]
     with _LOCK:
@@ -144,22 +149,54 @@ def _memo() -> dict[str, tuple[bool, CharSets, Formula]]:
     return _MEMO[0]
 
 
-def _read_memo() -> dict[str, tuple[bool, CharSets, Formula]]:
+def _read_memo() -> dict[str, tuple[bool, CharSets, bytes]]:
     path = _memo_path()
     try:
         st = os.stat(path)
         if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
             return {}  # someone else's or group/world-writable file: do not trust it
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        if data.get("version") != _VERSION:
-            return {}
-        return {
-            str(k): (bool(ok), tuple(frozenset(str(x) for x in s) for s in req), _load(f))
-            for k, (ok, req, f) in data["entries"].items()
-        }
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        with open(path, "rb") as fh:
+            data = marshal.load(fh)
+    except (OSError, ValueError, EOFError, TypeError):
         return {}
+    if not (type(data) is tuple and len(data) == 2 and data[0] == _VERSION and type(data[1]) is dict):
+        return {}
+    memo: dict[str, tuple[bool, CharSets, bytes]] = data[1]
+    for k, v in memo.items():
+        ok = (
+            type(k) is str
+            and type(v) is tuple
+            and len(v) == 3
+            and type(v[0]) is bool
+            and type(v[1]) is tuple
+            and all(type(x) is frozenset for x in v[1])
+            and type(v[2]) is bytes
+        )
+        if not ok:
+            return {}
+    return memo
+
+
+def unpack_formula(blob: bytes) -> Formula:
+    """Unpack :func:`analyse`'s third item; a damaged one requires nothing (the regex simply runs)."""
+    try:
+        f = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError):
+        return ()
+    return f if _well_formed(f) else ()
+
+
+def _well_formed(f: object) -> bool:
+    """True for a :data:`Formula` of frozensets of str and tuples of formulas (as read from the cache)."""
+    if type(f) is not tuple:
+        return False
+    for x in f:
+        if type(x) is frozenset:
+            if not all(type(k) is str for k in x):
+                return False
+        elif type(x) is not tuple or not all(_well_formed(a) for a in x):
+            return False
+    return True
 
 
 def required_formula(source: str, skip: CharSets = ()) -> Formula:
@@ -247,16 +284,6 @@ def satisfies(formula: Formula, keys: frozenset[str]) -> bool:
         elif not any(satisfies(a, keys) for a in x):
             return False
     return True
-
-
-def _dump(f: Formula) -> list[Any]:
-    return [sorted(x) if type(x) is frozenset else {"or": [_dump(a) for a in x]} for x in f]
-
-
-def _load(f: list[Any]) -> Formula:
-    return tuple(
-        tuple(_load(a) for a in x["or"]) if isinstance(x, dict) else frozenset(str(k) for k in x) for x in f
-    )
 
 
 def text_keys(text: str) -> frozenset[str]:
