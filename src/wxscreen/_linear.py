@@ -182,6 +182,10 @@ class SparseRows:
         return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
+#: Above this many sentences the flagger's decision sums step by step, else padded.
+_DECISION_STEPWISE = 48
+#: Largest padded block (elements) the flagger's decision sums at once.
+_DECISION_BLOCK = 1 << 22
 #: Rows up to this many stored values are L2-normalised together in one padded array.
 _PAD_ROWS = 512
 
@@ -626,19 +630,54 @@ class LinearFlagModel:
         if X.nnz:
             # scipy's csr_matvec per output column: float32 products added one by one, in
             # row order, to a float32 sum starting at 0 (numpy's reductions sum pairwise,
-            # which rounds differently), so: step k adds every row's k-th product at once
-            lengths = np.diff(X.indptr)
-            order = np.argsort(-lengths, kind="stable")  # longest rows first: active rows are a prefix
-            starts = X.indptr[:-1][order]
-            n_active = np.searchsorted(-lengths[order], -np.arange(int(lengths.max())), side="left")
-            data, indices, coef_t = X.data[:, None], X.indices, self._coef_t
-            acc = np.zeros((n_rows, n_out), dtype=np.float32)
-            for m in n_active.tolist():  # m rows are longer than the step k
-                j = starts[:m]
-                acc[:m] += data[j] * coef_t[indices[j]]
-                starts[:m] += 1
-            d[order] = acc
+            # which rounds differently; ``cumsum`` adds one by one)
+            if n_rows > _DECISION_STEPWISE:
+                d[:] = self._decision_stepwise(X)
+            else:
+                d[:] = self._decision_padded(X)
         d += self.intercept
+        return d
+
+    def _decision_stepwise(self, X: SparseRows) -> np.ndarray:
+        """Step k adds every row's k-th product at once (cheap for many rows)."""
+        n_rows, n_out = X.shape[0], self._coef_t.shape[1]
+        lengths = np.diff(X.indptr)
+        order = np.argsort(-lengths, kind="stable")  # longest rows first: active rows are a prefix
+        starts = X.indptr[:-1][order]
+        n_active = np.searchsorted(-lengths[order], -np.arange(int(lengths.max())), side="left")
+        data, indices, coef_t = X.data[:, None], X.indices, self._coef_t
+        acc = np.zeros((n_rows, n_out), dtype=np.float32)
+        for m in n_active.tolist():  # m rows are longer than the step k
+            j = starts[:m]
+            acc[:m] += data[j] * coef_t[indices[j]]
+            starts[:m] += 1
+        d = np.zeros((n_rows, n_out), dtype=np.float32)
+        d[order] = acc
+        return d
+
+    def _decision_padded(self, X: SparseRows) -> np.ndarray:
+        """Rows padded with zero products to a power-of-two width, summed by ``cumsum`` (few numpy calls)."""
+        n_rows, n_out = X.shape[0], self._coef_t.shape[1]
+        d = np.zeros((n_rows, n_out), dtype=np.float32)
+        lengths = np.diff(X.indptr)
+        data, indices, coef_t = X.data, X.indices, self._coef_t
+        width = np.ones_like(lengths)
+        while True:
+            short = width < lengths
+            if not short.any():
+                break
+            width[short] *= 2
+        for w in np.unique(width[lengths > 0]).tolist():
+            rows = np.flatnonzero((width == w) & (lengths > 0))
+            step = max(1, _DECISION_BLOCK // (w * n_out))
+            for c in range(0, rows.size, step):
+                chunk = rows[c : c + step]
+                ls = lengths[chunk]
+                within = np.arange(int(ls.sum())) - np.repeat(np.cumsum(ls) - ls, ls)
+                src = np.repeat(X.indptr[chunk], ls) + within
+                pad = np.zeros((chunk.size, w, n_out), dtype=np.float32)
+                pad[np.repeat(np.arange(chunk.size), ls), within] = data[src, None] * coef_t[indices[src]]
+                d[chunk] = np.cumsum(pad, axis=1, dtype=np.float32)[:, -1]
         return d
 
     def predict(self, units: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
