@@ -54,7 +54,7 @@ CharSets = tuple[frozenset[str], ...]
 Formula = tuple[Any, ...]
 
 # the analysis depends on this module and on Python's regex parser
-_VERSION = f"2/{sys.version_info[0]}.{sys.version_info[1]}"
+_VERSION = f"4/{sys.version_info[0]}.{sys.version_info[1]}"
 _LOCK = threading.Lock()
 _MEMO: list[dict[str, tuple[bool, CharSets, bytes]]] = []
 _DIRTY = [False]
@@ -228,11 +228,35 @@ def required_formula(source: str, skip: CharSets = ()) -> Formula:
     if tree.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
         return ()
     done = set(skip)
-    return tuple(x for x in _formula(list(tree), 0) if x not in done)
+    return _simplify(tuple(x for x in _formula(list(tree), 0) if x not in done))
+
+
+def _simplify(f: Formula) -> Formula:
+    """Return an equivalent, cheaper formula.
+
+    Alternatives that are one key set each merge into one set, and key sets
+    are checked before alternatives.
+    """
+    sets: list[frozenset[str]] = []
+    ors: list[tuple[Formula, ...]] = []
+    for x in f:
+        if type(x) is frozenset:
+            sets.append(x)
+            continue
+        alts = tuple(dict.fromkeys(_simplify(a) for a in x))
+        if any(not a for a in alts):
+            continue  # an alternative that requires nothing: the group requires nothing
+        if all(len(a) == 1 and type(a[0]) is frozenset for a in alts):
+            sets.append(frozenset().union(*(a[0] for a in alts)))
+        else:
+            ors.append(alts)
+    sets = list(dict.fromkeys(sets))
+    sets.sort(key=_cost)
+    return (*sets, *ors)
 
 
 #: Deepest nesting of alternatives followed by :func:`required_formula`.
-_MAX_DEPTH = 6
+_MAX_DEPTH = 2
 
 
 def _formula(items: list[tuple[Any, Any]], depth: int) -> list[Any]:
