@@ -209,6 +209,15 @@ def _tfidf_csr(ptr: np.ndarray, cols: np.ndarray, counts: np.ndarray, idf: np.nd
     data += 1.0
     data *= idf[cols]
     sq = (data * data).astype(np.float64)
+    if n_rows <= 8:  # a few rows: one cumsum each beats padding
+        for r in range(n_rows):
+            a, b = int(ptr[r]), int(ptr[r + 1])
+            if a == b:
+                continue
+            total = np.cumsum(sq[a:b])[-1]
+            if total != 0.0:
+                data[a:b] = (data[a:b].astype(np.float64) / np.sqrt(total)).astype(np.float32)
+        return ptr, cols, data
     totals = np.zeros(n_rows)
     short = np.flatnonzero((lengths > 0) & (lengths <= _PAD_ROWS))
     if short.size:
@@ -238,6 +247,28 @@ def _word_pairs(docs: Iterable[list[str]], vocab: dict[str, int]) -> tuple[np.nd
     rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
     keep = cols >= 0
     return rows[keep], cols[keep], len(lengths)
+
+
+#: Batches with at most this many characters in all are counted with dicts: numpy's
+#: per-call overhead would dominate (a single short ``classify``).
+_SMALL_BATCH_CHARS = 600
+
+
+def _small_csr(col_lists: Iterable[list[int | None]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR ``(indptr, columns, counts)`` from each document's column occurrences (None: not in the vocabulary)."""
+    ptr = [0]
+    cols: list[int] = []
+    counts: list[int] = []
+    for occ in col_lists:
+        c: dict[int, int] = {}
+        for j in occ:
+            if j is not None:
+                c[j] = c.get(j, 0) + 1
+        for j in sorted(c):
+            cols.append(j)
+            counts.append(c[j])
+        ptr.append(len(cols))
+    return np.asarray(ptr, dtype=np.int64), np.asarray(cols, dtype=np.int32), np.asarray(counts, dtype=np.int64)
 
 
 class LinearTextModel:
@@ -295,12 +326,16 @@ class LinearTextModel:
         self.beta = np.asarray(beta, dtype=np.float64)
         self.classes = [str(c) for c in classes]
         self._index: CharGramIndex | None = None
+        self._char_vocab: dict[str, int] | None = None
 
     # -- features ----------------------------------------------------------
     @property
     def char_vocab(self) -> dict[str, int]:
-        """Character n-gram → column (built on request; the transform uses :class:`CharGramIndex`)."""
-        return {t: i for i, t in enumerate(self.char_terms)}
+        """Character n-gram → column (built on first request: small batches count with it)."""
+        v = self._char_vocab
+        if v is None:
+            v = self._char_vocab = {t: i for i, t in enumerate(self.char_terms)}
+        return v
 
     def _char_index(self) -> CharGramIndex:
         if self._index is None:  # built on first use (a race builds it twice, same result)
@@ -336,9 +371,16 @@ class LinearTextModel:
         if hidden is not None:
             joined = [w + " " + HIDDEN_TOKEN if h >= HIDDEN_MIN else w for w, h in zip(joined, hidden, strict=True)]
         words = (self._tokens(w) for w in joined)
-        wp, wc, wd = self._tfidf(words, self.word_vocab, self.word_idf)
-        rows, cols = self._char_index().pairs(norm_texts)
-        cp, cc, cd = _tfidf_pairs(rows, cols, len(norm_texts), len(self.char_terms), self.char_idf)
+        if sum(map(len, norm_texts)) <= _SMALL_BATCH_CHARS:
+            wget, cget, max_n = self.word_vocab.get, self.char_vocab.get, self.char_max_n
+            wp, wc, wd = _tfidf_csr(*_small_csr([list(map(wget, doc)) for doc in words]), self.word_idf)
+            cp, cc, cd = _tfidf_csr(
+                *_small_csr([list(map(cget, _char_ngrams(t, max_n))) for t in norm_texts]), self.char_idf
+            )
+        else:
+            wp, wc, wd = self._tfidf(words, self.word_vocab, self.word_idf)
+            rows, cols = self._char_index().pairs(norm_texts)
+            cp, cc, cd = _tfidf_pairs(rows, cols, len(norm_texts), len(self.char_terms), self.char_idf)
         n = len(wp) - 1
         rows = np.concatenate([np.repeat(np.arange(n), np.diff(wp)), np.repeat(np.arange(n), np.diff(cp))])
         order = np.argsort(rows, kind="stable")  # per row: word entries, then character entries
@@ -609,18 +651,26 @@ class LinearFlagModel:
                 raise ValueError("flagger detail model shapes are inconsistent")
         self._coef_t = np.ascontiguousarray(self.coef.T)
         self._index: CharGramIndex | None = None
+        self._vocab: dict[str, int] | None = None
 
     @property
     def vocab(self) -> dict[str, int]:
-        """Character n-gram → column (built on request; the transform uses :class:`CharGramIndex`)."""
-        return {t: i for i, t in enumerate(self.terms)}
+        """Character n-gram → column (built on first request: small batches count with it)."""
+        v = self._vocab
+        if v is None:
+            v = self._vocab = {t: i for i, t in enumerate(self.terms)}
+        return v
 
     def transform(self, units: Sequence[str]) -> SparseRows:
         """Character TF-IDF rows of ``units`` (as the fitted ``TfidfVectorizer.transform``)."""
-        if self._index is None:
-            self._index = CharGramIndex(self.terms, self.max_n)
-        rows, cols = self._index.pairs(units)
-        ptr, cols, data = _tfidf_pairs(rows, cols, len(units), len(self.terms), self.idf)
+        if sum(map(len, units)) <= _SMALL_BATCH_CHARS:
+            get, max_n = self.vocab.get, self.max_n
+            ptr, cols, data = _tfidf_csr(*_small_csr([list(map(get, _char_ngrams(u, max_n))) for u in units]), self.idf)
+        else:
+            if self._index is None:
+                self._index = CharGramIndex(self.terms, self.max_n)
+            rows, cols = self._index.pairs(units)
+            ptr, cols, data = _tfidf_pairs(rows, cols, len(units), len(self.terms), self.idf)
         return SparseRows(ptr, cols, data, (len(ptr) - 1, len(self.terms)))
 
     def decision(self, X: SparseRows) -> np.ndarray:
