@@ -95,7 +95,7 @@ def test_tampered_cache_is_not_trusted(tmp_path):
     _tokenize._BUILT.clear()
     good = JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我")
     cache = next(p for p in tmp_path.iterdir() if p.suffix == ".marshal")
-    for bad in (({}, 0), ({"请": 1}, 1)):
+    for bad in (({}, 0), ({"请": 1}, 1), (1, 1, {}), (1, 1, {"请": b"x"}), (0, 0, {"请": {"请": 1}})):
         cache.write_bytes(marshal.dumps(bad))
         _tokenize._BUILT.clear()
         assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") == good
@@ -133,19 +133,32 @@ def test_cache_owned_by_another_user_is_not_trusted(tmp_path, capsys):
     _tokenize._ENTRIES.clear()
     good = JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我")
     cache = next(p for p in tmp_path.iterdir() if p.suffix == ".marshal")
-    freq, total = marshal.loads(cache.read_bytes())
-    freq["验证码"] = 0  # same size and recorded total: only the owner check can catch it
-    cache.write_bytes(marshal.dumps((freq, total)))
+    total, n, chunks = marshal.loads(cache.read_bytes())
+    part = marshal.loads(chunks["验"])
+    part["验证码"] = 0  # same size and recorded total: only the owner check can catch it
+    chunks["验"] = marshal.dumps(part)
+    cache.write_bytes(marshal.dumps((total, n, chunks)))
     os.chown(cache, 65534, 65534)
     cache.chmod(0o644)
     _tokenize._BUILT.clear()
     _tokenize._ENTRIES.clear()
     assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") == good
     assert cache.stat().st_uid == os.geteuid()  # rebuilt and replaced by our own file
-    cache.write_bytes(marshal.dumps((freq, total)))  # the same poisoned content, now ours, would be used
+    cache.write_bytes(marshal.dumps((total, n, chunks)))  # the same poisoned content, now ours, would be used
     _tokenize._BUILT.clear()
     _tokenize._ENTRIES.clear()
     assert JiebaTokenizer(cache_dir=str(tmp_path))("请把验证码发给我") != good
     _tokenize._BUILT.clear()
     _tokenize._ENTRIES.clear()
     assert capsys.readouterr().err == ""
+
+
+def test_same_words_as_jieba_without_hmm():
+    """The own no-HMM cut over the split dictionary gives jieba's words, spaces and symbols included."""
+    tok = JiebaTokenizer()
+    ref = tok._tokenizer()  # a jieba.Tokenizer over the same dictionary
+    for text in ("请把验证码发给我", "abc123中文ABC def-ghi_jk.l", "中\r\n文 \t x", "加v信：wx123，转账5000元！", "", "  "):
+        assert [w for w in ref.lcut(text, HMM=False) if not w.isspace()] == tok(text)
+        assert [(w, s, e) for w, s, e in ref.tokenize(text, HMM=False) if not w.isspace()] == tok.tokens_with_offsets(
+            text
+        )

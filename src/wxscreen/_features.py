@@ -135,6 +135,16 @@ def build_estimators(
     return {"word": word, "char": char, "clf": clf}
 
 
+def _shown_name(feature: str) -> str | None:
+    """The cue a ``w:``/``c:`` feature name shows in ``reasons``, or None when it explains nothing."""
+    name = feature[2:].replace(" ", "")
+    if sum(ch.isalnum() for ch in name) < 2 or not name.isalnum() or any(ch.isdigit() for ch in name):
+        return None  # single characters and n-grams with punctuation explain nothing
+    if name.isascii():
+        return None  # Latin fragments explain nothing and may be pieces of an account handle
+    return name
+
+
 @dataclass
 class Bundle:
     """A fitted model: vectorizers, calibrated classifier and metadata.
@@ -166,6 +176,8 @@ class Bundle:
     linear: Any = field(default=None, repr=False)
     #: loads (word, char, clf) on demand when the bundle came from the twin cache
     loader: Any = field(default=None, repr=False)
+    #: feature column -> the name :meth:`top_features` shows (None: never shown), filled on use
+    _shown: dict[int, str | None] = field(default_factory=dict, repr=False)
 
     def estimators(self) -> tuple[Any, Any, Any]:
         """Return the scikit-learn ``(word, char, clf)``, loading them first if needed.
@@ -287,16 +299,20 @@ class Bundle:
             return []
         contrib = data * coef[ci, idx]
         order = np.argsort(-contrib)
+        # walk the positive contributions, strongest first (the same order as before any filtering)
+        order = order[: int(np.count_nonzero(contrib[order] > 0))]
         out: list[str] = []
         seen: set[str] = set()
-        for j in order:
-            if contrib[j] <= 0 or len(out) >= k:
+        shown = self._shown
+        for j in idx[order].tolist():
+            if len(out) >= k:
                 break
-            name = str(names[idx[j]])[2:].replace(" ", "")
-            if sum(ch.isalnum() for ch in name) < 2 or not name.isalnum() or any(ch.isdigit() for ch in name):
-                continue  # single characters and n-grams with punctuation explain nothing
-            if name.isascii():
-                continue  # Latin fragments explain nothing and may be pieces of an account handle
+            if j in shown:
+                name = shown[j]
+            else:
+                name = shown[j] = _shown_name(str(names[j]))
+            if name is None:
+                continue
             if name not in seen and not any(name in s or s in name for s in seen):
                 seen.add(name)
                 out.append(name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,112 @@ def _char_ngrams(text: str, max_n: int) -> list[str]:
         for i in range(n_text - n + 1):
             grams.append(text[i : i + n])
     return grams
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as int64 (lone surrogates included)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+
+
+class CharGramIndex:
+    """A character n-gram vocabulary looked up with integer codes, a whole batch at once.
+
+    ``TfidfVectorizer(analyzer="char")`` builds a Python string for every
+    n-gram of every text and looks each up in a dict. Here the texts of a
+    batch are read as one array of code points, each character becomes the
+    index of its code point among the vocabulary's characters (0: a
+    character no term holds), an n-gram becomes the number
+    ``offset(n) + c1·K^(n-1) + … + cn`` (``K`` = characters + 1), and the
+    vocabulary is a sorted array of those numbers searched with
+    :func:`numpy.searchsorted`. The n-grams counted are exactly
+    :func:`_char_ngrams`'s (whitespace runs collapsed first).
+
+    Parameters
+    ----------
+    terms : sequence of str
+        The vocabulary in column order (n-grams of 1 to ``max_n`` characters).
+    max_n : int
+        Longest n-gram.
+    """
+
+    def __init__(self, terms: Sequence[str], max_n: int) -> None:
+        self.max_n = int(max_n)
+        self.n_terms = len(terms)
+        all_cps = _code_points("".join(terms))
+        top = int(all_cps.max()) if all_cps.size else 0
+        # code point -> 1 + rank among the vocabulary's characters (0: no term holds it)
+        table = np.zeros(top + 1, dtype=np.int32)
+        table[all_cps] = 1
+        present = np.flatnonzero(table)
+        table[present] = np.arange(1, present.size + 1)
+        self._table = table
+        k = present.size + 1
+        self._k = k
+        self._offsets = [0]
+        for n in range(1, self.max_n + 1):
+            self._offsets.append(self._offsets[-1] + k**n)
+        if self._offsets[-1] >= 2**62:
+            raise ValueError("character vocabulary too large for integer n-gram codes")
+        lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+        if lengths.size and (lengths.min() < 1 or lengths.max() > self.max_n):
+            raise ValueError(f"vocabulary term outside 1..{self.max_n} characters")
+        ids = table[all_cps].astype(np.int64)
+        starts = np.cumsum(lengths) - lengths
+        codes = np.zeros(len(terms), dtype=np.int64)
+        for j in range(self.max_n):  # add character j of every term that long
+            has = lengths > j
+            codes[has] = codes[has] * k + ids[starts[has] + j]
+        codes += np.asarray(self._offsets, dtype=np.int64)[lengths - 1] if lengths.size else 0
+        order = np.argsort(codes)  # codes are distinct: any sort gives the same order
+        self._codes = codes[order]
+        self._cols = order.astype(np.int32)
+
+    def pairs(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (document index, column) of every in-vocabulary n-gram occurrence of ``texts``."""
+        texts = [_WHITE_SPACES.sub(" ", t) for t in texts]
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        total = int(lengths.sum())
+        if total == 0 or not self.n_terms:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32)
+        cp = _code_points("".join(texts))
+        table = self._table
+        inside = cp < table.size
+        ids = np.where(inside, table[np.where(inside, cp, 0)], 0).astype(np.int64)
+        doc = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        k = self._k
+        docs: list[np.ndarray] = []
+        cols: list[np.ndarray] = []
+        code = ids.copy()
+        known = ids > 0
+        for n in range(1, self.max_n + 1):
+            m = total - n + 1
+            if m <= 0:
+                break
+            if n > 1:
+                code = code[:m] * k + ids[n - 1 :]
+                known = known[:m] & (ids[n - 1 :] > 0)
+                ok = known & (doc[:m] == doc[n - 1 :])
+            else:
+                ok = known
+            c = code[ok] + self._offsets[n - 1]
+            at = np.searchsorted(self._codes, c)
+            at[at >= len(self._codes)] = 0
+            hit = self._codes[at] == c
+            docs.append(doc[:m][ok][hit])
+            cols.append(self._cols[at[hit]])
+        return np.concatenate(docs), np.concatenate(cols)
+
+
+def _tfidf_pairs(
+    docs: np.ndarray, cols: np.ndarray, n_docs: int, n_terms: int, idf: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """TF-IDF CSR arrays from (document, column) occurrences: count them, then :func:`_tfidf_csr`."""
+    width = max(n_terms, 1)
+    keys, counts = np.unique(docs * width + cols, return_counts=True)  # sorted: by row, then column
+    rows = keys // width
+    ptr = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_docs), out=ptr[1:])
+    return _tfidf_csr(ptr, (keys % width).astype(np.int32), counts, idf)
 
 
 class SparseRows:
@@ -73,6 +180,95 @@ class SparseRows:
         from scipy.sparse import csr_matrix
 
         return csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
+#: Above this many sentences the flagger's decision sums step by step, else padded.
+_DECISION_STEPWISE = 48
+#: Largest padded block (elements) the flagger's decision sums at once.
+_DECISION_BLOCK = 1 << 22
+#: Rows up to this many stored values are L2-normalised together in one padded array.
+_PAD_ROWS = 512
+
+
+def _tfidf_csr(ptr: np.ndarray, cols: np.ndarray, counts: np.ndarray, idf: np.ndarray) -> tuple[np.ndarray, ...]:
+    """TF-IDF CSR arrays from term counts in CSR order (columns sorted within each row).
+
+    As ``TfidfTransformer.transform(sublinear_tf=True, norm="l2")`` on
+    ``CountVectorizer`` counts: ``(1 + log tf) * idf`` in float32, then each
+    row divided by its L2 norm, the float32 squares being added in double
+    precision one by one in column order (scikit-learn's
+    ``inplace_csr_row_normalize_l2``; ``numpy.cumsum`` adds sequentially,
+    unlike ``sum``, which adds pairwise).
+    """
+    data = np.asarray(counts, dtype=np.intc).astype(np.float32)
+    if not data.size:
+        return ptr, cols, data
+    n_rows = len(ptr) - 1
+    lengths = np.diff(ptr)
+    np.log(data, data)
+    data += 1.0
+    data *= idf[cols]
+    sq = (data * data).astype(np.float64)
+    if n_rows <= 8:  # a few rows: one cumsum each beats padding
+        for r in range(n_rows):
+            a, b = int(ptr[r]), int(ptr[r + 1])
+            if a == b:
+                continue
+            total = np.cumsum(sq[a:b])[-1]
+            if total != 0.0:
+                data[a:b] = (data[a:b].astype(np.float64) / np.sqrt(total)).astype(np.float32)
+        return ptr, cols, data
+    totals = np.zeros(n_rows)
+    short = np.flatnonzero((lengths > 0) & (lengths <= _PAD_ROWS))
+    if short.size:
+        ls = lengths[short]
+        width = int(ls.max())
+        pad = np.zeros((short.size, width))
+        within = np.arange(int(ls.sum())) - np.repeat(np.cumsum(ls) - ls, ls)
+        pad[np.repeat(np.arange(short.size), ls), within] = sq[np.repeat(ptr[short], ls) + within]
+        totals[short] = np.cumsum(pad, axis=1)[:, -1]
+    for r in np.flatnonzero(lengths > _PAD_ROWS).tolist():
+        totals[r] = np.cumsum(sq[ptr[r] : ptr[r + 1]])[-1]
+    per = np.repeat(np.sqrt(totals), lengths)
+    ok = per != 0.0
+    data[ok] = (data[ok].astype(np.float64) / per[ok]).astype(np.float32)
+    return ptr, cols, data
+
+
+def _word_pairs(docs: Iterable[list[str]], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray, int]:
+    """(document, column) of every in-vocabulary token, and the number of documents."""
+    get = vocab.get
+    flat: list[int] = []
+    lengths: list[int] = []
+    for doc in docs:
+        flat.extend(map(get, doc, repeat(-1, len(doc))))
+        lengths.append(len(doc))
+    cols = np.asarray(flat, dtype=np.int64)
+    rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+    keep = cols >= 0
+    return rows[keep], cols[keep], len(lengths)
+
+
+#: Batches with at most this many characters in all are counted with dicts: numpy's
+#: per-call overhead would dominate (a single short ``classify``).
+_SMALL_BATCH_CHARS = 600
+
+
+def _small_csr(col_lists: Iterable[list[int | None]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR ``(indptr, columns, counts)`` from each document's column occurrences (None: not in the vocabulary)."""
+    ptr = [0]
+    cols: list[int] = []
+    counts: list[int] = []
+    for occ in col_lists:
+        c: dict[int, int] = {}
+        for j in occ:
+            if j is not None:
+                c[j] = c.get(j, 0) + 1
+        for j in sorted(c):
+            cols.append(j)
+            counts.append(c[j])
+        ptr.append(len(cols))
+    return np.asarray(ptr, dtype=np.int64), np.asarray(cols, dtype=np.int32), np.asarray(counts, dtype=np.int64)
 
 
 class LinearTextModel:
@@ -119,7 +315,6 @@ class LinearTextModel:
         self.word_terms = list(word_terms)
         self.char_terms = list(char_terms)
         self.word_vocab = {t: i for i, t in enumerate(self.word_terms)}
-        self.char_vocab = {t: i for i, t in enumerate(self.char_terms)}
         self.word_idf = np.asarray(word_idf, dtype=np.float32)
         self.char_idf = np.asarray(char_idf, dtype=np.float32)
         self.token_pattern = token_pattern
@@ -130,8 +325,23 @@ class LinearTextModel:
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.beta = np.asarray(beta, dtype=np.float64)
         self.classes = [str(c) for c in classes]
+        self._index: CharGramIndex | None = None
+        self._char_vocab: dict[str, int] | None = None
 
     # -- features ----------------------------------------------------------
+    @property
+    def char_vocab(self) -> dict[str, int]:
+        """Character n-gram → column (built on first request: small batches count with it)."""
+        v = self._char_vocab
+        if v is None:
+            v = self._char_vocab = {t: i for i, t in enumerate(self.char_terms)}
+        return v
+
+    def _char_index(self) -> CharGramIndex:
+        if self._index is None:  # built on first use (a race builds it twice, same result)
+            self._index = CharGramIndex(self.char_terms, self.char_max_n)
+        return self._index
+
     def _char_ngrams(self, text: str) -> list[str]:
         return _char_ngrams(text, self.char_max_n)
 
@@ -139,44 +349,11 @@ class LinearTextModel:
     def _tfidf(docs: Iterable[list[str]], vocab: dict[str, int], idf: np.ndarray) -> tuple[np.ndarray, ...]:
         """CountVectorizer._count_vocab + TfidfTransformer.transform (sublinear tf, l2).
 
-        ``docs`` is consumed one document at a time, so a batch's n-grams are
-        never all in memory at once. Returns CSR ``(indptr, indices, data)``
-        with sorted column indices, as scikit-learn's matrix holds them.
+        Returns CSR ``(indptr, indices, data)`` with sorted column indices, as
+        scikit-learn's matrix holds them.
         """
-        j_indices: list[int] = []
-        values: list[int] = []
-        indptr = [0]
-        for doc in docs:
-            counter: dict[int, int] = {}
-            for feature in doc:
-                idx = vocab.get(feature)
-                if idx is not None:
-                    counter[idx] = counter.get(idx, 0) + 1
-            j_indices.extend(counter.keys())
-            values.extend(counter.values())
-            indptr.append(len(j_indices))
-        ptr = np.asarray(indptr, dtype=np.int64)
-        cols = np.asarray(j_indices, dtype=np.int32)
-        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(ptr))
-        order = np.lexsort((cols, rows))  # X.sort_indices()
-        cols = cols[order]
-        data = np.asarray(values, dtype=np.intc)[order].astype(np.float32)
-        np.log(data, data)
-        data += 1.0
-        data *= idf[cols]
-        # sklearn's inplace_csr_row_normalize_l2: float squares summed in double, in order
-        for r in range(len(indptr) - 1):
-            a, b = ptr[r], ptr[r + 1]
-            if a == b:
-                continue
-            row = data[a:b]
-            total = 0.0
-            for v in (row * row).tolist():
-                total += v
-            if total == 0.0:
-                continue
-            data[a:b] = (row.astype(np.float64) / np.sqrt(total)).astype(np.float32)
-        return ptr, cols, data
+        rows, cols, n_docs = _word_pairs(docs, vocab)
+        return _tfidf_pairs(rows, cols, n_docs, len(idf), idf)
 
     def transform(
         self, tokenizer: Any, norm_texts: Sequence[str], hidden: Sequence[int] | None = None
@@ -194,9 +371,16 @@ class LinearTextModel:
         if hidden is not None:
             joined = [w + " " + HIDDEN_TOKEN if h >= HIDDEN_MIN else w for w, h in zip(joined, hidden, strict=True)]
         words = (self._tokens(w) for w in joined)
-        chars = (self._char_ngrams(t) for t in norm_texts)
-        wp, wc, wd = self._tfidf(words, self.word_vocab, self.word_idf)
-        cp, cc, cd = self._tfidf(chars, self.char_vocab, self.char_idf)
+        if sum(map(len, norm_texts)) <= _SMALL_BATCH_CHARS:
+            wget, cget, max_n = self.word_vocab.get, self.char_vocab.get, self.char_max_n
+            wp, wc, wd = _tfidf_csr(*_small_csr([list(map(wget, doc)) for doc in words]), self.word_idf)
+            cp, cc, cd = _tfidf_csr(
+                *_small_csr([list(map(cget, _char_ngrams(t, max_n))) for t in norm_texts]), self.char_idf
+            )
+        else:
+            wp, wc, wd = self._tfidf(words, self.word_vocab, self.word_idf)
+            rows, cols = self._char_index().pairs(norm_texts)
+            cp, cc, cd = _tfidf_pairs(rows, cols, len(norm_texts), len(self.char_terms), self.char_idf)
         n = len(wp) - 1
         rows = np.concatenate([np.repeat(np.arange(n), np.diff(wp)), np.repeat(np.arange(n), np.diff(cp))])
         order = np.argsort(rows, kind="stable")  # per row: word entries, then character entries
@@ -443,7 +627,6 @@ class LinearFlagModel:
     ) -> None:
         n_kinds = len(kinds)
         self.terms = list(terms)
-        self.vocab = {t: i for i, t in enumerate(self.terms)}
         self.idf = np.asarray(idf, dtype=np.float32)
         self.max_n = int(max_n)
         self.kinds = [str(k) for k in kinds]
@@ -467,12 +650,27 @@ class LinearFlagModel:
             if not ((rows == 0 and n_cls == 1) or (rows == 1 and n_cls == 2) or (rows == n_cls and n_cls >= 3)):
                 raise ValueError("flagger detail model shapes are inconsistent")
         self._coef_t = np.ascontiguousarray(self.coef.T)
+        self._index: CharGramIndex | None = None
+        self._vocab: dict[str, int] | None = None
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        """Character n-gram → column (built on first request: small batches count with it)."""
+        v = self._vocab
+        if v is None:
+            v = self._vocab = {t: i for i, t in enumerate(self.terms)}
+        return v
 
     def transform(self, units: Sequence[str]) -> SparseRows:
         """Character TF-IDF rows of ``units`` (as the fitted ``TfidfVectorizer.transform``)."""
-        ptr, cols, data = LinearTextModel._tfidf(
-            (_char_ngrams(u, self.max_n) for u in units), self.vocab, self.idf
-        )
+        if sum(map(len, units)) <= _SMALL_BATCH_CHARS:
+            get, max_n = self.vocab.get, self.max_n
+            ptr, cols, data = _tfidf_csr(*_small_csr([list(map(get, _char_ngrams(u, max_n))) for u in units]), self.idf)
+        else:
+            if self._index is None:
+                self._index = CharGramIndex(self.terms, self.max_n)
+            rows, cols = self._index.pairs(units)
+            ptr, cols, data = _tfidf_pairs(rows, cols, len(units), len(self.terms), self.idf)
         return SparseRows(ptr, cols, data, (len(ptr) - 1, len(self.terms)))
 
     def decision(self, X: SparseRows) -> np.ndarray:
@@ -482,19 +680,54 @@ class LinearFlagModel:
         if X.nnz:
             # scipy's csr_matvec per output column: float32 products added one by one, in
             # row order, to a float32 sum starting at 0 (numpy's reductions sum pairwise,
-            # which rounds differently), so: step k adds every row's k-th product at once
-            lengths = np.diff(X.indptr)
-            order = np.argsort(-lengths, kind="stable")  # longest rows first: active rows are a prefix
-            starts = X.indptr[:-1][order]
-            n_active = np.searchsorted(-lengths[order], -np.arange(int(lengths.max())), side="left")
-            data, indices, coef_t = X.data[:, None], X.indices, self._coef_t
-            acc = np.zeros((n_rows, n_out), dtype=np.float32)
-            for m in n_active.tolist():  # m rows are longer than the step k
-                j = starts[:m]
-                acc[:m] += data[j] * coef_t[indices[j]]
-                starts[:m] += 1
-            d[order] = acc
+            # which rounds differently; ``cumsum`` adds one by one)
+            if n_rows > _DECISION_STEPWISE:
+                d[:] = self._decision_stepwise(X)
+            else:
+                d[:] = self._decision_padded(X)
         d += self.intercept
+        return d
+
+    def _decision_stepwise(self, X: SparseRows) -> np.ndarray:
+        """Step k adds every row's k-th product at once (cheap for many rows)."""
+        n_rows, n_out = X.shape[0], self._coef_t.shape[1]
+        lengths = np.diff(X.indptr)
+        order = np.argsort(-lengths, kind="stable")  # longest rows first: active rows are a prefix
+        starts = X.indptr[:-1][order]
+        n_active = np.searchsorted(-lengths[order], -np.arange(int(lengths.max())), side="left")
+        data, indices, coef_t = X.data[:, None], X.indices, self._coef_t
+        acc = np.zeros((n_rows, n_out), dtype=np.float32)
+        for m in n_active.tolist():  # m rows are longer than the step k
+            j = starts[:m]
+            acc[:m] += data[j] * coef_t[indices[j]]
+            starts[:m] += 1
+        d = np.zeros((n_rows, n_out), dtype=np.float32)
+        d[order] = acc
+        return d
+
+    def _decision_padded(self, X: SparseRows) -> np.ndarray:
+        """Rows padded with zero products to a power-of-two width, summed by ``cumsum`` (few numpy calls)."""
+        n_rows, n_out = X.shape[0], self._coef_t.shape[1]
+        d = np.zeros((n_rows, n_out), dtype=np.float32)
+        lengths = np.diff(X.indptr)
+        data, indices, coef_t = X.data, X.indices, self._coef_t
+        width = np.ones_like(lengths)
+        while True:
+            short = width < lengths
+            if not short.any():
+                break
+            width[short] *= 2
+        for w in np.unique(width[lengths > 0]).tolist():
+            rows = np.flatnonzero((width == w) & (lengths > 0))
+            step = max(1, _DECISION_BLOCK // (w * n_out))
+            for c in range(0, rows.size, step):
+                chunk = rows[c : c + step]
+                ls = lengths[chunk]
+                within = np.arange(int(ls.sum())) - np.repeat(np.cumsum(ls) - ls, ls)
+                src = np.repeat(X.indptr[chunk], ls) + within
+                pad = np.zeros((chunk.size, w, n_out), dtype=np.float32)
+                pad[np.repeat(np.arange(chunk.size), ls), within] = data[src, None] * coef_t[indices[src]]
+                d[chunk] = np.cumsum(pad, axis=1, dtype=np.float32)[:, -1]
         return d
 
     def predict(self, units: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

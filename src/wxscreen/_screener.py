@@ -165,7 +165,7 @@ class Screener:
         for h in found:
             s, e = norm.raw_span(h.start, h.end)
             flags.append(
-                Flag(
+                Flag.model_construct(
                     kind=h.kind, detail=h.detail, start=s, end=e, evidence=masked[s:e],
                     rule=h.rule, score=h.score, context=h.context,
                 )
@@ -173,7 +173,7 @@ class Screener:
         for kind, detail, ns, ne, p in best.values():
             s, e = norm.raw_span(ns, ne)
             flags.append(
-                Flag(
+                Flag.model_construct(
                     kind=cast(FlagKind, kind), detail=detail, start=s, end=e, evidence=masked[s:e],
                     rule=f"learned:{kind}", score=round(min(max(p, 0.0), 1.0), 3),
                 )
@@ -183,7 +183,8 @@ class Screener:
 
     def _entities(self, raw: str, now: dt.datetime | None) -> list[Entity]:
         found = extract_entities(raw, now=now, mask=self.mask_identifiers)
-        return [Entity(**e) for e in found]
+        # the extractor's values already have the validated types: no second validation
+        return [Entity.model_construct(**e) for e in found]
 
     def classify(self, text: str, *, lender: str | None = None, now: dt.datetime | None = None) -> Screening:
         """Screen one message.
@@ -303,7 +304,7 @@ class Screener:
                 if cut[i]:
                     reasons.append(cut_reason)
                 out.append(
-                    Screening(
+                    Screening.model_construct(
                         label=Label.OTHER, scores=scores, flags=[], reasons=reasons, model=info, truncated=cut[i],
                         entities=self._entities(norm.raw, now),
                     )
@@ -321,7 +322,7 @@ class Screener:
             if self.mask_identifiers:
                 reasons = [mask_identifiers(r) for r in reasons]
             out.append(
-                Screening(
+                Screening.model_construct(  # every field built and checked here (scores sum to 1)
                     label=label,
                     scores=probs[i],
                     flags=flags,

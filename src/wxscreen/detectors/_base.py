@@ -18,7 +18,7 @@ else:  # pragma: no cover
 from .._errors import DetectorSpecError
 from .._normalize import NormalizedText
 from .._resources import data_path
-from ._prefilter import analyse, save_memo, text_keys
+from ._prefilter import Formula, analyse, satisfies, save_memo, text_keys, unpack_formula
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
 __all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
@@ -108,7 +108,9 @@ class Pattern:
         #: missing one of them is skipped without running — or compiling — the regex.
         analysis = {field: analyse(src) for field, src in self._src.items()}
         self.required = analysis["regex"][1]
-        for field, (ok, req) in analysis.items():
+        self._formula_blob = analysis["regex"][2]
+        self._formula: Formula | None = None
+        for field, (ok, req, _f) in analysis.items():
             if not ok or (field == "regex" and not req):
                 self._compile(field)  # compile now, so that a bad regex fails on load
         self.boost = tuple(spec.boost)
@@ -156,6 +158,18 @@ class Pattern:
         """The compiled ``needs_message`` regex, or None (compiled on first use)."""
         return self._compile("needs_message")
 
+    @property
+    def formula(self) -> Formula:
+        """A finer necessary condition than :attr:`required` (alternatives kept apart), unpacked on first use."""
+        f = self._formula
+        if f is None:
+            f = self._formula = unpack_formula(self._formula_blob)
+        return f
+
+    @formula.setter
+    def formula(self, value: Formula) -> None:
+        self._formula = value
+
     def may_match(self, keys: frozenset[str]) -> bool:
         """Return False when a text with these keys cannot match :attr:`regex`.
 
@@ -164,7 +178,7 @@ class Pattern:
         keys : frozenset of str
             The text's characters and bigrams (``_prefilter.text_keys``).
         """
-        return all(not keys.isdisjoint(s) for s in self.required)
+        return all(not keys.isdisjoint(s) for s in self.required) and satisfies(self.formula, keys)
 
     def __repr__(self) -> str:
         return f"Pattern({self.id!r}, detail={self.detail!r}, score={self.score})"
@@ -431,6 +445,8 @@ class PatternDetector:
                 continue  # the text has no key of the pattern's first key set
             req = pat.required
             if len(req) > 1 and not all(not keys.isdisjoint(r) for r in req[1:]):
+                continue
+            if pat.formula and not satisfies(pat.formula, keys):
                 continue
             matches = []
             try:

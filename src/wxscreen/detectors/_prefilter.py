@@ -20,7 +20,7 @@ match is ever lost.
 from __future__ import annotations
 
 import hashlib
-import json
+import marshal
 import os
 import sys
 import tempfile
@@ -36,7 +36,10 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-__all__ = ["analyse", "parses", "required_char_sets", "save_memo", "text_keys"]
+__all__ = [
+    "analyse", "parses", "required_char_sets", "required_formula", "satisfies", "save_memo", "text_keys",
+    "unpack_formula",
+]
 
 #: Key sets larger than this are not worth checking.
 _MAX_SET = 400
@@ -46,11 +49,14 @@ _MAX_STRINGS = 64
 _PROPS = regex.compile(r"\\[pP]\{[^}]*\}")
 
 CharSets = tuple[frozenset[str], ...]
+#: A conjunction of requirements: each item is a key set (the text holds one of
+#: its keys) or a tuple of alternative formulas (the text satisfies one of them).
+Formula = tuple[Any, ...]
 
 # the analysis depends on this module and on Python's regex parser
-_VERSION = f"1/{sys.version_info[0]}.{sys.version_info[1]}"
+_VERSION = f"4/{sys.version_info[0]}.{sys.version_info[1]}"
 _LOCK = threading.Lock()
-_MEMO: list[dict[str, tuple[bool, CharSets]]] = []
+_MEMO: list[dict[str, tuple[bool, CharSets, bytes]]] = []
 _DIRTY = [False]
 
 
@@ -80,23 +86,30 @@ def required_char_sets(source: str) -> CharSets:
         return ()
     if tree.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
         return ()
-    keysets = {frozenset(x if len(x) == 1 else x[:2] for x in f) for f in _seq(list(tree))}
+    keysets = {frozenset(_key(x) for x in f) for f in _seq(list(tree))}
     return tuple(sorted((k for k in keysets if k), key=_cost))
 
 
-def analyse(source: str) -> tuple[bool, CharSets]:
-    """Return ``(parses(source), required_char_sets(source))``, memoised.
+def analyse(source: str) -> tuple[bool, CharSets, bytes]:
+    """Return ``(parses(source), required_char_sets(source), formula)``, memoised.
+
+    ``formula`` is :func:`required_formula` (without the key sets already in
+    the second item) packed with :mod:`marshal`; :func:`unpack_formula`
+    unpacks it when the pattern is first considered for a text, so loading
+    the detectors reads only byte strings.
 
     Parsing all detector sources takes a few hundred milliseconds, so results
-    are kept in memory and in a per-user cache file (``prefilter-v1.json``
-    beside the jieba dictionary cache, same ownership checks), keyed by a
+    are kept in memory and in a per-user cache file (``prefilter-v3.marshal``,
+    :mod:`marshal` data only, beside the jieba dictionary cache, same
+    ownership checks), keyed by a
     hash of the source: an edited pattern is simply analysed again.
     """
     memo = _memo()
     key = hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
     hit = memo.get(key)
     if hit is None:
-        hit = (parses(source), required_char_sets(source))
+        req = required_char_sets(source)
+        hit = (parses(source), req, marshal.dumps(required_formula(source, skip=req)))
         with _LOCK:
             memo[key] = hit
             _DIRTY[0] = True
@@ -111,12 +124,11 @@ def save_memo() -> None:
         memo = dict(_memo())
         _DIRTY[0] = False
     path = _memo_path()
-    data = {"version": _VERSION, "entries": {k: [ok, [sorted(s) for s in req]] for k, (ok, req) in memo.items()}}
     try:
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".prefilter-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as fh:
+            marshal.dump((_VERSION, memo), fh)
         os.replace(tmp, path)
     except OSError:
         pass  # read-only or missing cache dir: analyse again next time
@@ -125,10 +137,10 @@ def save_memo() -> None:
 def _memo_path() -> str:
     from .._tokenize import _default_cache_dir
 
-    return os.path.join(_default_cache_dir(), "prefilter-v1.json")
+    return os.path.join(_default_cache_dir(), "prefilter-v3.marshal")
 
 
-def _memo() -> dict[str, tuple[bool, CharSets]]:
+def _memo() -> dict[str, tuple[bool, CharSets, bytes]]:
     if _MEMO:
         return _MEMO[0]
     with _LOCK:
@@ -137,27 +149,198 @@ def _memo() -> dict[str, tuple[bool, CharSets]]:
     return _MEMO[0]
 
 
-def _read_memo() -> dict[str, tuple[bool, CharSets]]:
+def _read_memo() -> dict[str, tuple[bool, CharSets, bytes]]:
     path = _memo_path()
     try:
         st = os.stat(path)
         if hasattr(os, "geteuid") and (st.st_uid != os.geteuid() or st.st_mode & 0o022):
             return {}  # someone else's or group/world-writable file: do not trust it
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-        if data.get("version") != _VERSION:
-            return {}
-        return {
-            str(k): (bool(ok), tuple(frozenset(str(x) for x in s) for s in req))
-            for k, (ok, req) in data["entries"].items()
-        }
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        with open(path, "rb") as fh:
+            data = marshal.load(fh)
+    except (OSError, ValueError, EOFError, TypeError):
         return {}
+    if not (type(data) is tuple and len(data) == 2 and data[0] == _VERSION and type(data[1]) is dict):
+        return {}
+    memo: dict[str, tuple[bool, CharSets, bytes]] = data[1]
+    for k, v in memo.items():
+        ok = (
+            type(k) is str
+            and type(v) is tuple
+            and len(v) == 3
+            and type(v[0]) is bool
+            and type(v[1]) is tuple
+            and all(type(x) is frozenset for x in v[1])
+            and type(v[2]) is bytes
+        )
+        if not ok:
+            return {}
+    return memo
+
+
+def unpack_formula(blob: bytes) -> Formula:
+    """Unpack :func:`analyse`'s third item; a damaged one requires nothing (the regex simply runs)."""
+    try:
+        f = marshal.loads(blob)
+    except (ValueError, EOFError, TypeError):
+        return ()
+    return f if _well_formed(f) else ()
+
+
+def _well_formed(f: object) -> bool:
+    """True for a :data:`Formula` of frozensets of str and tuples of formulas (as read from the cache)."""
+    if type(f) is not tuple:
+        return False
+    for x in f:
+        if type(x) is frozenset:
+            if not all(type(k) is str for k in x):
+                return False
+        elif type(x) is not tuple or not all(_well_formed(a) for a in x):
+            return False
+    return True
+
+
+def required_formula(source: str, skip: CharSets = ()) -> Formula:
+    """Return a finer necessary condition than :func:`required_char_sets`: alternatives kept apart.
+
+    :func:`required_char_sets` merges the alternatives of a group into one
+    key set; here each alternative keeps its own conjunction, so a text must
+    satisfy every item of the result, an item being a key set or a tuple of
+    alternative formulas (see :func:`satisfies`). Alternatives, groups,
+    repeats of at least one and positive lookarounds are followed; anything
+    else requires nothing, as in :func:`required_char_sets`.
+
+    Parameters
+    ----------
+    source : str
+        A regular expression (macros expanded).
+    skip : tuple of frozenset of str, default=()
+        Key sets already checked elsewhere (left out of the result).
+
+    Returns
+    -------
+    tuple
+        The conjunction; empty when nothing beyond ``skip`` is known.
+    """
+    try:
+        tree = _p.parse(_PROPS.sub(r"\\d", source))
+    except Exception:  # noqa: BLE001 - any syntax Python's parser rejects: no filter
+        return ()
+    if tree.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+        return ()
+    done = set(skip)
+    return _simplify(tuple(x for x in _formula(list(tree), 0) if x not in done))
+
+
+def _simplify(f: Formula) -> Formula:
+    """Return an equivalent, cheaper formula.
+
+    Alternatives that are one key set each merge into one set, and key sets
+    are checked before alternatives.
+    """
+    sets: list[frozenset[str]] = []
+    ors: list[tuple[Formula, ...]] = []
+    for x in f:
+        if type(x) is frozenset:
+            sets.append(x)
+            continue
+        alts = tuple(dict.fromkeys(_simplify(a) for a in x))
+        if any(not a for a in alts):
+            continue  # an alternative that requires nothing: the group requires nothing
+        if all(len(a) == 1 and type(a[0]) is frozenset for a in alts):
+            sets.append(frozenset().union(*(a[0] for a in alts)))
+        else:
+            ors.append(alts)
+    sets = list(dict.fromkeys(sets))
+    sets.sort(key=_cost)
+    return (*sets, *ors)
+
+
+#: Deepest nesting of alternatives followed by :func:`required_formula`.
+_MAX_DEPTH = 2
+
+
+def _formula(items: list[tuple[Any, Any]], depth: int) -> list[Any]:
+    out: list[Any] = []
+    seen: set[Any] = set()
+
+    def add(x: Any) -> None:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+
+    for s in _seq(items):
+        if s:
+            add(frozenset(_key(x) for x in s))
+    if depth >= _MAX_DEPTH:
+        return out
+    for op, av in items:
+        sub = None
+        if op is _c.SUBPATTERN:
+            if not av[1] & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+                sub = list(av[3])
+        elif op is _c.BRANCH:
+            sub = [(op, av)]
+        elif op is _c.ASSERT:  # positive lookaround: the text must hold it (see _node)
+            sub = list(av[1])
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            sub = list(av)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT) or op is getattr(_c, "POSSESSIVE_REPEAT", None):
+            if av[0] >= 1:
+                sub = list(av[2])
+        if not sub:
+            continue
+        if len(sub) == 1 and sub[0][0] is _c.BRANCH:
+            alts = [tuple(_formula(list(b), depth + 1)) for b in sub[0][1][1]]
+            if all(alts):  # an alternative with no known requirement: the group requires nothing
+                add(tuple(dict.fromkeys(alts)))
+        elif sub is not items:
+            for x in _formula(sub, depth + 1):
+                add(x)
+    return out
+
+
+def satisfies(formula: Formula, keys: frozenset[str]) -> bool:
+    """Return False when a text with these keys cannot satisfy ``formula`` (:func:`required_formula`)."""
+    for x in formula:
+        if type(x) is frozenset:
+            if keys.isdisjoint(x):
+                return False
+        elif not any(satisfies(a, keys) for a in x):
+            return False
+    return True
 
 
 def text_keys(text: str) -> frozenset[str]:
     """Return the characters and adjacent-character bigrams of ``text``."""
     return frozenset(text).union([text[i : i + 2] for i in range(len(text) - 1)])
+
+
+#: Characters so frequent in messages that a bigram holding them filters little
+#: (function words, pronouns, common verbs and punctuation).
+_COMMON = frozenset(
+    "的是我你您们了在有不这个一就人要也给到说会和都对上下能可请好吧吗呢啊"
+    "将把被让先再还后已没去来时,。!?:;、 "
+)
+
+
+def _key(s: str) -> str:
+    """The most selective key of an exact string: one character, or its rarest bigram.
+
+    Any bigram of ``s`` is a necessary key (a text holding ``s`` holds all of
+    them), so the choice only changes how much the filter skips: the first
+    bigram with the fewest very common characters (:data:`_COMMON`) is taken.
+    """
+    if len(s) <= 2:
+        return s
+    best, cost = s[:2], 3
+    for i in range(len(s) - 1):
+        b = s[i : i + 2]
+        c = (b[0] in _COMMON) + (b[1] in _COMMON)
+        if c < cost:
+            best, cost = b, c
+            if c == 0:
+                break
+    return best
 
 
 def _cost(keys: Any) -> tuple[int, int]:
@@ -274,7 +457,7 @@ def _node(op: Any, av: Any) -> list[Strings]:
     if op is _c.BRANCH:
         union: set[str] = set()
         for b in av[1]:  # type: ignore[index]
-            reqs = [frozenset(x if len(x) == 1 else x[:2] for x in s) for s in _seq(list(b)) if s]
+            reqs = [frozenset(_key(x) for x in s) for s in _seq(list(b)) if s]
             if not reqs:
                 return []  # one branch needs nothing we know of
             union |= min(reqs, key=_cost)
