@@ -149,6 +149,14 @@ def test_cross_val_score(data):
     assert scores.mean() > 0.4  # chance is 0.2 with five balanced labels
 
 
+def test_two_label_problem_scores(data):
+    texts, labels = data
+    keep = [i for i, lab in enumerate(labels) if lab in ("possible_scam", "other")]
+    t, y = [texts[i] for i in keep], [labels[i] for i in keep]
+    scores = cross_val_score(WxScreenClassifier(), t, y, cv=3, error_score="raise")
+    assert scores.mean() > 0.6
+
+
 def test_grid_search_and_pipeline(data):
     texts, labels = data
     gs = GridSearchCV(WxScreenClassifier(rules=False), {"C": [0.1, 1.0]}, cv=2).fit(texts, labels)

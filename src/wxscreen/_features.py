@@ -297,7 +297,11 @@ class Bundle:
         data = csr.data[a:b]
         if idx.size == 0:
             return []
-        contrib = data * coef[ci, idx]
+        if coef.shape[0] == 1:
+            # two classes: a linear model keeps one row, for classes[1]; classes[0] is its negation
+            contrib = data * (coef[0, idx] if ci == 1 else -coef[0, idx])
+        else:
+            contrib = data * coef[ci, idx]
         order = np.argsort(-contrib)
         # walk the positive contributions, strongest first (the same order as before any filtering)
         order = order[: int(np.count_nonzero(contrib[order] > 0))]
