@@ -82,6 +82,12 @@ def build_estimators(
     calibration_cv: int = 5,
     min_df: int = 2,
     char_max_features: int | None = 60000,
+    class_weight: str | None = None,
+    char_ngram: tuple[int, int] = (1, 3),
+    word_ngram: tuple[int, int] = (1, 1),
+    max_df: float = 1.0,
+    sublinear_tf: bool = True,
+    classifier: str = "svm",
 ) -> dict[str, Any]:
     """Return unfitted estimators: ``word``, ``char`` vectorizers and ``clf``.
 
@@ -104,6 +110,18 @@ def build_estimators(
         Minimum document frequency of a word or character n-gram.
     char_max_features : int or None, default=60000
         Cap on the character n-gram vocabulary (most frequent kept).
+    class_weight : {None, "balanced"}, default=None
+        ``class_weight`` of the linear model.
+    char_ngram, word_ngram : tuple of (int, int), default=(1, 3) and (1, 1)
+        ``ngram_range`` of the character and word vectorizers. The numpy twin
+        (``_linear``) replicates only ``(1, n)`` characters and word unigrams.
+    max_df : float, default=1.0
+        Maximum document frequency (share of documents) of a word or n-gram.
+    sublinear_tf : bool, default=True
+        ``1 + log(tf)`` instead of raw counts (the twin replicates only True).
+    classifier : {"svm", "logreg"}, default="svm"
+        :class:`~sklearn.svm.LinearSVC` or multinomial
+        :class:`~sklearn.linear_model.LogisticRegression` (same ``C`` argument).
 
     Returns
     -------
@@ -115,17 +133,25 @@ def build_estimators(
     from sklearn.svm import LinearSVC
 
     word = TfidfVectorizer(
-        token_pattern=r"(?u)\S+", lowercase=False, ngram_range=(1, 1), min_df=min_df, sublinear_tf=True,
-        dtype=np.float32,
+        token_pattern=r"(?u)\S+", lowercase=False, ngram_range=tuple(word_ngram), min_df=min_df, max_df=max_df,
+        sublinear_tf=sublinear_tf, dtype=np.float32,
     )
     char = TfidfVectorizer(
-        analyzer="char", ngram_range=(1, 3), min_df=min_df, sublinear_tf=True, lowercase=False,
-        dtype=np.float32, max_features=char_max_features,
+        analyzer="char", ngram_range=tuple(char_ngram), min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf,
+        lowercase=False, dtype=np.float32, max_features=char_max_features,
     )
     # C chosen by 5-fold cross-validation on the training split only; class weights
     # ("balanced") scored the same there and are left out, so the training prior
     # (mostly benign messages) is kept
-    base = LinearSVC(C=C, random_state=seed)
+    base: Any
+    if classifier == "svm":
+        base = LinearSVC(C=C, class_weight=class_weight, random_state=seed)
+    elif classifier == "logreg":
+        from sklearn.linear_model import LogisticRegression
+
+        base = LogisticRegression(C=C, class_weight=class_weight, max_iter=2000, random_state=seed)
+    else:
+        raise ValueError(f"classifier must be 'svm' or 'logreg', got {classifier!r}")
     clf = CalibratedClassifierCV(
         base,
         method=calibration,
