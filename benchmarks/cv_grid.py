@@ -7,11 +7,13 @@ evaluation (the full screener: model, detectors, learned flagger, decision
 rules, scored by ``wxscreen.training.evaluate``). To make a grid affordable,
 the learned sentence flagger of each fold, which does not depend on the
 classifier's settings, is fitted once per fold and shared by every setting,
-and jieba's segmentation of each text is memoised; for the shipped setting
-the figures equal ``wxscreen eval --cv K`` exactly (checked once per run
-against a plain ``cross_validate`` only with ``--check``).
+and jieba's segmentation of each text is memoised. For the shipped setting the
+figures equal ``wxscreen eval --cv K`` exactly (checked by hand: see
+``benchmarks/results/cv_grid.md``).
 
-Usage: python benchmarks/cv_grid.py [--k 5] [--seed 0] [--out FILE.json] SETTING...
+Usage: python benchmarks/cv_grid.py [--k 5] [--seed 0] [--out FILE.jsonl] [--flagger-cache FILE]
+       [--holdout-tag TAG] SETTING...
+       python benchmarks/cv_grid.py --table FILE.jsonl    (Markdown table, paired differences vs ``base``)
 
 SETTING is ``name`` or ``name:key=value,key=value`` with keys of
 ``wxscreen._features.build_estimators`` (values parsed as Python literals),
@@ -63,6 +65,11 @@ def parse_setting(s: str) -> tuple[str, dict[str, Any]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("settings", nargs="*")
+    ap.add_argument(
+        "--holdout-tag", default=None, metavar="TAG",
+        help="instead of k folds, one split: test = the records tagged TAG, train = the rest minus their "
+        "near-duplicate groups (a style-shift check, e.g. TAG=long or sms_style)",
+    )
     ap.add_argument("--table", default=None, metavar="FILE", help="print the Markdown table of a --out file and exit")
     ap.add_argument("--corpus", default=str(ROOT / "corpora" / "train.jsonl"))
     ap.add_argument("--k", type=int, default=5)
@@ -110,11 +117,18 @@ def main(argv: list[str] | None = None) -> int:
     records = load_corpus(args.corpus)
     y = [r.label.value for r in records if r.label is not None]
     groups = near_duplicate_groups([r.text for r in records])
-    splits = list(StratifiedGroupKFold(args.k, shuffle=True, random_state=args.seed).split(y, y, groups))
+    if args.holdout_tag:
+        te = [i for i, r in enumerate(records) if args.holdout_tag in r.tags]
+        held = {groups[i] for i in te}
+        tr = [i for i in range(len(records)) if groups[i] not in held]
+        splits = [(np.asarray(tr), np.asarray(te))]
+        args.k = 1
+    else:
+        splits = list(StratifiedGroupKFold(args.k, shuffle=True, random_state=args.seed).split(y, y, groups))
     norms = [normalize(r.text) for r in records]
 
     t0 = time.perf_counter()
-    key = (corpus_sha256(records), args.k, args.seed)
+    key = (corpus_sha256(records), args.k, args.seed, args.holdout_tag)
     cache = Path(args.flagger_cache) if args.flagger_cache else None
     flaggers: list[Any] = []
     if cache is not None and cache.exists():
@@ -199,6 +213,7 @@ def main(argv: list[str] | None = None) -> int:
             "params": {k: repr(v) for k, v in params.items()},
             "k": args.k,
             "seed": args.seed,
+            "holdout_tag": args.holdout_tag,
             "n": len(records),
             "metrics": metrics,
             "fit_seconds_mean": statistics.fmean(fit_s),

@@ -55,7 +55,9 @@ def fit_bundle(texts: Sequence[str], labels: Sequence[str], *, seed: int = 0, **
         Seed of the SVM and the calibration folds.
     **params
         Passed to :func:`wxscreen._features.build_estimators` (``C``,
-        ``calibration``, ``calibration_cv``, ``min_df``, ``char_max_features``).
+        ``calibration``, ``calibration_cv``, ``min_df``, ``char_max_features``,
+        and the model-selection options ``class_weight``, ``char_ngram``,
+        ``word_ngram``, ``max_df``, ``sublinear_tf``, ``classifier``).
 
     Returns
     -------
