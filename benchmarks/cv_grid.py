@@ -199,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
                 }
             )
             print(f"  {name} fold {i + 1}: macro_f1={rep.macro_f1:.4f} fit={fit_s[-1]:.1f}s", file=sys.stderr)
+        # a tag slice absent from a fold is NaN there; means and sds are over the folds that have it,
+        # and a slice absent from every fold is left out
         metrics = {
             key: {
                 "mean": statistics.fmean(v),
@@ -206,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
                 "values": v,
             }
             for key in fold_rows[0]
-            for v in [[float(r[key]) for r in fold_rows]]
+            for v in [[float(r[key]) for r in fold_rows if not math.isnan(float(r[key]))]]
+            if v
         }
         row = {
             "setting": name,
