@@ -228,6 +228,7 @@ def test_system_lines_never_reach_messages(screener):
         ("上午 12:05", dt.datetime(2024, 5, 8, 0, 5)),
         ("中午 1:10", dt.datetime(2024, 5, 8, 13, 10)),
         ("晚上 8:15", dt.datetime(2024, 5, 8, 20, 15)),
+        ("昨天 晚上 12:00", dt.datetime(2024, 5, 8, 0, 0)),  # midnight ending yesterday
         ("前天 07:00", dt.datetime(2024, 5, 6, 7, 0)),
         ("周日 10:00", dt.datetime(2024, 5, 5, 10, 0)),
         ("星期三 09:10", dt.datetime(2024, 5, 1, 9, 10)),  # now is a Wednesday: a week back

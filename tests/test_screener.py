@@ -177,3 +177,9 @@ def test_learned_flagger_respects_warnings(screener, text):
 def test_mask_identifiers_must_be_a_bool():
     with pytest.raises(TypeError, match="mask_identifiers"):
         wxscreen.load_screener(mask_identifiers="no")
+
+
+def test_alipay_handle_evidence_covers_the_whole_handle(raw_screener):
+    text = "支付宝账号是 zhao_1234x，直接转过来"
+    f = next(f for f in raw_screener.classify(text).flags if f.detail == "alipay_personal")
+    assert text[f.start : f.end].endswith("zhao_1234x")

@@ -250,6 +250,11 @@ def _parse_time(
     if not m:
         return None, day
     hour, minute, sec = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+    if hour == 12 and regex.search(r"晚上|深夜|半夜", ts):
+        # 晚上12:00 is midnight at the end of that day, i.e. 00:00 of the next one
+        plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), "00:" + m.group(0).split(":", 1)[1], 1))
+        when, sets = _parse_time(plain, now, day)
+        return (when + dt.timedelta(days=1) if when is not None else None), sets
     if regex.search(r"下午|晚上|傍晚", ts) and hour < 12:
         hour += 12
     elif regex.search(r"中午", ts) and hour < 11:

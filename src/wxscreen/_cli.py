@@ -17,13 +17,15 @@ __all__ = ["main"]
 
 def _human(text_no: int, s: Any, out: TextIO) -> None:
     sc = ", ".join(f"{k} {v:.2f}" for k, v in sorted(s.scores.items(), key=lambda kv: -kv[1]))
-    out.write(f"[{text_no}] {s.label.value}  ({sc})\n")
+    out.write(f"[{text_no}] {s.label.value} {_ZH[s.label.value]}  ({sc})\n")
     for f in s.flags:
         out.write(
             f"    flag {f.kind}/{f.detail} [{f.start}:{f.end}] «{f.evidence}» rule={f.rule} score={f.score:.2f}\n"
         )
     for r in s.reasons:
         out.write(f"    why: {r}\n")
+    for a in s.advice:
+        out.write(f"    advice: {a}\n")
 
 
 class _EncodingError(ValueError):

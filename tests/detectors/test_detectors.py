@@ -97,6 +97,7 @@ PDR_NEG = [
 ]
 
 TRANSFER_POS = [
+    ("支付宝账号是 zhao_1234x，直接转过来", {"alipay_personal", "personal_account"}),
     ("转２０００元到ｖｘ：ｌｉｕ＿７７，备注结清", {"wechat_transfer"}),
     ("支付宝转 chen_5566，实名陈*，今天到账就销账", {"alipay_personal"}),
     ("您的帳戶已逾期，請將還款轉帳到以下個人帳戶", {"personal_account"}),
