@@ -150,6 +150,8 @@ TRANSFER_POS = [
 ]
 
 TRANSFER_NEG = [
+    "提醒：私人账户收款一律不是我司的做法，请在APP内还款。",
+    "我司对公还款账户户名为蓝鲸信用科技有限公司，账号以借款合同及APP还款页面为准。",
     # a verdict on the whole sentence, receipts, property fees
     "谁让你把钱转到“清查账户”“过渡账户”里，统统是骗子。",
     "您经对公账户汇入的3,200元已于今日核销，户名与我司一致。",
