@@ -97,6 +97,8 @@ PDR_NEG = [
 ]
 
 TRANSFER_POS = [
+    ("卡号分两条发你，户名写我名字就行", {"personal_account"}),
+    ("我是表妹，号被盗了，能帮我充一下200的话费吗，明天还你", {"cash_or_card"}),
     ("支付宝账号是 zhao_1234x，直接转过来", {"alipay_personal", "personal_account"}),
     ("转２０００元到ｖｘ：ｌｉｕ＿７７，备注结清", {"wechat_transfer"}),
     ("支付宝转 chen_5566，实名陈*，今天到账就销账", {"alipay_personal"}),
@@ -150,6 +152,8 @@ TRANSFER_POS = [
 ]
 
 TRANSFER_NEG = [
+    "妈，我刚帮你充了100话费，到账了说一声",
+    "户名写我的名字，开户行写建设银行，这是我办工资卡填的表",
     "提醒：私人账户收款一律不是我司的做法，请在APP内还款。",
     "我司对公还款账户户名为蓝鲸信用科技有限公司，账号以借款合同及APP还款页面为准。",
     # a verdict on the whole sentence, receipts, property fees
