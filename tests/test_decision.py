@@ -91,3 +91,25 @@ def test_r6_ignores_a_link_alone():
     assert label is Label.OTHER and reasons == []
     label, _ = decide(scores(other=1.0), [flag("off_platform", "link"), flag("off_platform", "app_download")])
     assert label is Label.SUSPICIOUS
+
+
+def test_r8_self_introduced_relative_asking_for_money_is_at_least_suspicious():
+    label, reasons = decide(scores(other=0.9, suspicious=0.1), [], identity_money=True)
+    assert label is Label.SUSPICIOUS and any("R8" in r for r in reasons)
+    # R7 does not lower what R8 supports, and R8 never lowers a scam
+    assert decide(scores(possible_scam=0.5, other=0.5), [], identity_money=True)[0] is Label.POSSIBLE_SCAM
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我是你表哥，手机丢了用的朋友的号，急用钱交医药费，能先借我三千吗", True),
+        ("你好，我是你高中同学，在国外信用卡被冻了，能帮我垫付一下学费吗", True),
+        ("哥，上次借你的钱我转你了", False),  # no self-introduction
+        ("我是你同学小林，周末聚会来吗", False),  # no money
+    ],
+)
+def test_r8_cue_lists(text, expected):
+    from wxscreen.detectors._base import load_scope
+
+    assert load_scope().identity_money_ask(text) is expected

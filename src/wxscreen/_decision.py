@@ -38,12 +38,21 @@ R7  no flag at all, the flag check complete, and the classifier's
     unchanged. A threshold of 0.8 gained more precision but lost recall
     (0.974 and 0.986); a borrower is worse served by a missed scam.
 
+R8  the sender introduces themself as the reader's relative, classmate,
+    friend or superior (我是你哥哥 / 我是你高中同学 / 我是王主任) and asks for
+    money in the same message (借点钱, 垫付, 代付, 转账 …) ⇒ at least
+    ``suspicious`` (LABELS.md §1: an identity that cannot be verified; a real
+    relative does not introduce themself). The two cue lists are
+    ``identity_claims`` and ``money_asks`` in ``data/detectors/scope.toml``.
+    On train + dev they match 15 messages, all risky (14 possible_scam, 1
+    suspicious) and none of the 3,414 other or lawful ones.
+
 R5 and R6 were checked on out-of-fold predictions of the training split
 (macro-F1 0.934 → 0.949) and left the held-out split unchanged (0.907 →
 0.906); a DOMAIN.md §8 rule "two medium flags ⇒ possible_scam" lowered both
 (0.942, 0.895) and is not used.
 
-R1–R6 only ever raise the label (towards ``possible_scam``); only R7 lowers
+R1–R6 and R8 only ever raise the label (towards ``possible_scam``); only R7 lowers
 it, and only when no detector found anything. Scores are left as the
 classifier computed them.
 """
@@ -86,7 +95,11 @@ def model_label(scores: Mapping[str, float]) -> Label:
 
 
 def decide(
-    scores: Mapping[str, float], flags: Sequence[Flag], *, complete: bool = True
+    scores: Mapping[str, float],
+    flags: Sequence[Flag],
+    *,
+    complete: bool = True,
+    identity_money: bool = False,
 ) -> tuple[Label, list[str]]:
     """Combine classifier scores and detector flags into the final label.
 
@@ -99,6 +112,9 @@ def decide(
     complete : bool, default=True
         False when a detector pattern timed out; R7 (which lowers a risky
         label that no flag supports) is then not applied.
+    identity_money : bool, default=False
+        The message introduces its sender as the reader's relative, friend or
+        superior and asks for money (R8; ``Scope.identity_money_ask``).
 
     Returns
     -------
@@ -110,7 +126,7 @@ def decide(
     """
     label = model_label(scores)
     reasons: list[str] = []
-    if not flags and complete and label in _RISKY:
+    if not flags and complete and label in _RISKY and not identity_money:
         risky = sum(scores[lab.value] for lab in _RISKY)
         if risky < RISKY_WITHOUT_FLAGS:
             label = max(
@@ -167,5 +183,13 @@ def decide(
         new = _raise_to(label, Label.SUSPICIOUS)
         if new is not label:
             reasons.append(f"rule R6: warning signs ({', '.join(warn)}) ⇒ at least suspicious (LABELS.md §1)")
+        label = new
+    if identity_money:
+        new = _raise_to(label, Label.SUSPICIOUS)
+        if new is not label:
+            reasons.append(
+                "rule R8: the sender introduces themself as a relative, friend or superior and asks for money; "
+                "that identity cannot be verified ⇒ at least suspicious (LABELS.md §1)"
+            )
         label = new
     return label, reasons

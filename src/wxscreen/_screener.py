@@ -311,7 +311,9 @@ class Screener:
                 )
                 continue
             flags, complete = self._flags(norm, lender, learned.get(i))
-            label, rule_reasons = decide(probs[i], flags, complete=complete)
+            label, rule_reasons = decide(
+                probs[i], flags, complete=complete, identity_money=load_scope().identity_money_ask(norm.text)
+            )
             best = model_label(probs[i]).value
             cues = self.bundle.top_features(X, best, row=row_of[i]) if X is not None else []
             reasons = [f"model: {best} ({probs[i][best]:.2f}); cues: {'、'.join(cues) or '—'}"] + rule_reasons

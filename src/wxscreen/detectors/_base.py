@@ -232,6 +232,8 @@ class Scope:
             if spec.sentence_warning_frames
             else None
         )
+        self._identity = regex.compile("|".join(spec.identity_claims)) if spec.identity_claims else None
+        self._money = regex.compile("|".join(spec.money_asks)) if spec.money_asks else None
         self._veto = (
             regex.compile("|".join(_expand(x, spec.macros, "scope.learned_vetoes") for x in spec.learned_vetoes))
             if spec.learned_vetoes
@@ -278,6 +280,15 @@ class Scope:
             if text[i] in self._sentence_breaks:
                 return i
         return hi
+
+    def identity_money_ask(self, text: str) -> bool:
+        """True when ``text`` introduces its sender as the reader's relative, friend or superior and asks for money.
+
+        The input of decision rule R8 (``identity_claims`` and ``money_asks`` in scope.toml).
+        """
+        if self._identity is None or self._money is None:
+            return False
+        return self._identity.search(text) is not None and self._money.search(text) is not None
 
     def vetoes_learned(self, text: str, start: int, end: int) -> bool:
         """True when ``text[start:end]`` (a sentence the learned flagger flagged) holds a ``learned_vetoes`` warning."""

@@ -91,6 +91,12 @@ class ScopeSpec(BaseModel):
         default_factory=list,
         description="warning verdicts (一律是诈骗) that suppress every cue of their sentence, not only of their clause",
     )
+    identity_claims: list[str] = Field(
+        default_factory=list, description="self-introductions as the reader's relative, friend or superior (R8)"
+    )
+    money_asks: list[str] = Field(
+        default_factory=list, description="requests for money, read together with identity_claims (R8)"
+    )
     learned_vetoes: list[str] = Field(
         default_factory=list,
         description="regexes that, anywhere in a sentence the learned flagger flags, mark it as a warning "
