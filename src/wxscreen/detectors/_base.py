@@ -196,6 +196,14 @@ def _thousands(text: str, i: int) -> bool:
     )
 
 
+def _alternation(spec: ScopeSpec, field: str) -> regex.Pattern[str] | None:
+    """Compile an optional list of ``scope.toml`` as one alternation (macros expanded), or None when empty."""
+    items: list[str] = getattr(spec, field)
+    if not items:
+        return None
+    return regex.compile("|".join(_expand(x, spec.macros, f"scope.{field}") for x in items))
+
+
 class Scope:
     """Negation / warning / reported-speech scope of DOMAIN.md §5.0.
 
@@ -222,28 +230,14 @@ class Scope:
         self._reported = regex.compile(
             "|".join(_expand(x, spec.macros, "scope.reported_speech") for x in spec.reported_speech)
         )
-        self._reset = regex.compile("|".join(spec.negation_resets)) if spec.negation_resets else None
-        self._reassure = regex.compile("|".join(spec.reassurances)) if spec.reassurances else None
-        self._question = regex.compile("|".join(spec.questions)) if spec.questions else None
-        self._sentence_warn = (
-            regex.compile(
-                "|".join(_expand(x, spec.macros, "scope.sentence_warning_frames") for x in spec.sentence_warning_frames)
-            )
-            if spec.sentence_warning_frames
-            else None
-        )
-        self._identity = regex.compile("|".join(spec.identity_claims)) if spec.identity_claims else None
-        self._money = regex.compile("|".join(spec.money_asks)) if spec.money_asks else None
-        self._veto = (
-            regex.compile("|".join(_expand(x, spec.macros, "scope.learned_vetoes") for x in spec.learned_vetoes))
-            if spec.learned_vetoes
-            else None
-        )
-        self._report = (
-            regex.compile("|".join(_expand(x, spec.macros, "scope.report_frames") for x in spec.report_frames))
-            if spec.report_frames
-            else None
-        )
+        self._reset = _alternation(spec, "negation_resets")
+        self._reassure = _alternation(spec, "reassurances")
+        self._question = _alternation(spec, "questions")
+        self._sentence_warn = _alternation(spec, "sentence_warning_frames")
+        self._identity = _alternation(spec, "identity_claims")
+        self._money = _alternation(spec, "money_asks")
+        self._veto = _alternation(spec, "learned_vetoes")
+        self._report = _alternation(spec, "report_frames")
         self.window = spec.window
         self.factor = spec.reported_speech_factor
         self.threshold = spec.threshold
