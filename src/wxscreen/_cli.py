@@ -142,7 +142,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         texts = _read_stdin_messages(io.StringIO(_decode_source(_read_source("-"), "stdin"), newline=None))
     else:
         texts = list(args.text)  # each argument is one message
-    results = screener.classify_many(texts)
+    results = screener.classify_many(texts, lender=args.lender)
     for i, s in enumerate(results, 1):
         if args.json:
             sys.stdout.write(s.model_dump_json() + "\n")
@@ -159,7 +159,8 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     text = _decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read did
     now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
-    res = screen_chat(text, me=args.me, now=now, screener=load_screener(args.model, mask_identifiers=not args.no_mask))
+    screener = load_screener(args.model, mask_identifiers=not args.no_mask)
+    res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
     if args.json:
         sys.stdout.write(res.model_dump_json() + "\n")
         return 0
@@ -259,7 +260,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     text = _decode_source(raw, "stdin" if args.file == "-" else args.file)
     now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
     screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
-    res = screen_chat(text, me=args.me, now=now, screener=screener)
+    res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
     out = render_report(
         res,
         format=args.format,
@@ -455,6 +456,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument(
         "text", nargs="+", help='the messages, each argument one message ("A" "B" is two), or - to read stdin'
     )
+    c.add_argument(
+        "--lender",
+        default=None,
+        help="the lender you really borrowed from (e.g. 星河消费金融有限公司): a payee in that name is not flagged",
+    )
     c.add_argument("--json", action="store_true", help="one Screening JSON per line")
     c.add_argument("--model", default=None, help="bundle directory (default: the shipped model)")
     c.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
@@ -464,6 +470,11 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("file")
     h.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
     h.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    h.add_argument(
+        "--lender",
+        default=None,
+        help="the lender you really borrowed from (e.g. 星河消费金融有限公司): a payee in that name is not flagged",
+    )
     h.add_argument("--json", action="store_true", help="the ChatScreening as JSON")
     h.add_argument("--model", default=None)
     h.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
@@ -478,6 +489,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headings and advice")
     r.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
     r.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    r.add_argument(
+        "--lender",
+        default=None,
+        help="the lender you really borrowed from (e.g. 星河消费金融有限公司): a payee in that name is not flagged",
+    )
     r.add_argument("--model", default=None)
     r.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
     r.set_defaults(func=_cmd_report)
