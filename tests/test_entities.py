@@ -193,3 +193,43 @@ def test_spans_index_the_raw_text(text):
         assert e["text"] == text[e["start"] : e["end"]]
     for e in extract_entities(text, now=NOW):
         assert len(e["text"]) == e["end"] - e["start"]
+
+
+def _luhn_card(n: int, prefix: str = "622202") -> str:
+    from stdnum import luhn
+
+    body = prefix + "1" * (n - 1 - len(prefix))
+    return body + luhn.calc_check_digit(body)
+
+
+@pytest.mark.parametrize("n", [16, 17, 18, 19])
+@pytest.mark.parametrize("sep", ["", " ", "-"])
+def test_card_entity_covers_the_whole_digit_run_up_to_19_digits(raw_screener, screener, n, sep):
+    card = _luhn_card(n)
+    shown = sep.join(card[i : i + 4] for i in range(0, n, 4)) if sep else card
+    text = f"请转到卡号{shown}，户名张三"
+    cards = [e for e in raw_screener.classify(text).entities if e.type == "bank_card"]  # n=18 raised KeyError
+    assert [(e.start, e.end, e.value) for e in cards] == [(5, 5 + len(shown), card)]
+    masked = [e for e in screener.classify(text).entities if e.type == "bank_card"]
+    assert len(masked) == 1 and masked[0].value == card[:4] + "*" * (n - 8) + card[-4:]
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "6222 0211 1111 1113 123",  # 19 digits failing Luhn whose first 16 pass: was cut into a 16-digit card
+        "6222-0211-1111-1113-12",
+        "6222 0211 1111 1113 1234",  # 20 digits: no card number is that long
+        _luhn_card(20),
+        "6222 0211 1111 1111 11",  # not a card: and no phone (0211 1111 1111) inside it either
+    ],
+)
+def test_long_or_invalid_digit_runs_are_not_cut_into_cards_or_phones(raw_screener, run):
+    ents = raw_screener.classify(f"请转到卡号{run}，户名张三").entities
+    assert [e.type for e in ents] == []
+
+
+def test_a_card_followed_by_a_separate_number_is_still_split(raw_screener):
+    card = _luhn_card(16)
+    ents = raw_screener.classify(f"卡号{card} 138 0000 1111").entities
+    assert [(e.type, e.value) for e in ents] == [("bank_card", card), ("phone", "13800001111")]
