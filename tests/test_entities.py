@@ -233,3 +233,30 @@ def test_a_card_followed_by_a_separate_number_is_still_split(raw_screener):
     card = _luhn_card(16)
     ents = raw_screener.classify(f"卡号{card} 138 0000 1111").entities
     assert [(e.type, e.value) for e in ents] == [("bank_card", card), ("phone", "13800001111")]
+
+
+CASE_TEXTS = [
+    ("法院已立案，案号（2025）沪0115民初12345号，请三日内联系我方处理", "（2025）沪****民初*2345号"),
+    ("您的合同编号：HT20240315008812，已进入诉前调解阶段", "HT2024******8812"),
+    ("订单号：202603101234567890 的还款已确认", "2026**********7890"),
+    ("法院已立案，案號（2025）滬0115民初12345號", "（2025）滬****民初*2345號"),
+]
+
+
+@pytest.mark.parametrize(("text", "shown"), CASE_TEXTS)
+def test_case_numbers_are_masked_like_identifiers_everywhere(screener, raw_screener, text, shown):
+    from wxscreen._mask import mask_identifiers
+
+    hidden = "0115" if "0115" in text else text[text.index(shown[:4]) + 6 : text.index(shown[:4]) + 10]
+    s = screener.classify(text)
+    (case,) = [e for e in s.entities if e.type == "case_number"]
+    assert case.text == shown and len(case.text) == case.end - case.start
+    assert hidden not in str(case.value) and str(case.value).count("*") == shown.count("*")
+    assert hidden not in s.model_dump_json()
+    assert mask_identifiers(text)[case.start : case.end] == shown  # evidence and chat text use this
+    chat = wxscreen.screen_chat("小王 2026/3/10 10:12\n" + text + "\n", screener=screener)
+    assert shown in chat.messages[0].text and hidden not in chat.model_dump_json()
+    for fmt in ("md", "html", "json"):
+        assert hidden not in wxscreen.render_report(chat, format=fmt)
+    raw = [e for e in raw_screener.classify(text).entities if e.type == "case_number"]
+    assert raw[0].text == text[raw[0].start : raw[0].end]  # mask_identifiers=False keeps it

@@ -70,7 +70,8 @@ Span conventions (``raw[start:end]``; the fixture set
     trailing punctuation excluded. Value: the address after NFKC.
 ``case_number``
     court case numbers ``（2025）沪0115民初12345号`` and ids after
-    合同编号/借款编号/订单号/案件编号/案号. Value: after NFKC.
+    合同编号/借款编号/订单号/案件编号/案号. Value: after NFKC. Masked like the
+    other identifiers (first and last 4 digits; ``(2025)沪****民初*2345号``).
 """
 
 from __future__ import annotations
@@ -725,8 +726,8 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
         The reference time for relative deadlines (今天, 3天内, 周五前). Without
         it only deadlines with an explicit year get a datetime.
     mask : bool, default=True
-        Mask phone, card, ID numbers and account handles in ``text`` and
-        ``value`` (first and last 4 digits at most; handles keep 2 + 2).
+        Mask phone, card, ID and case numbers and account handles in ``text``
+        and ``value`` (first and last 4 digits at most; handles keep 2 + 2).
 
     Returns
     -------
@@ -768,7 +769,10 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
             if h.type in _IDENTIFIERS:
                 text = _mask_value(h.type, text)
                 value = _mask_value(h.type, value)
-            elif h.type in ("url", "case_number"):
+            elif h.type == "case_number":  # an identifier too: first and last 4 digits (_mask.py)
+                text = _mask_digits(text)
+                value = _mask_digits(value)
+            elif h.type == "url":
                 text = mask_identifiers(text)
         out.append({"type": h.type, "start": s, "end": e, "text": text, "value": value})
     return out
