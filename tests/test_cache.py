@@ -13,7 +13,7 @@ M_OLD, M_NEW, M_KEEP = "model-" + "a" * 24 + ".npz", "model-" + "b" * 24 + ".npz
 STALE = [J_OLD, J_OLD + ".n", M_OLD, "prefilter-v1.json", "prefilter-v2.marshal", ".model-abc_1234.npz", ".jieba-zz99aa11"]
 # not ours, or ours but in use: never removed
 KEPT = [
-    J_NEW, J_NEW + ".n", M_NEW, PREFILTER_FILE, ".prefilter-fresh123",
+    J_NEW, J_NEW + ".n", M_NEW, PREFILTER_FILE, ".prefilter-fresh123", "prefilter-v4.marshal",
     "notes.txt", "model-xyz.npz", J_OLD + ".bak", "prefilter-v3.marshal.orig", "jieba-" + "0" * 15 + ".marshal",
 ]
 
@@ -23,8 +23,9 @@ def _populate(d, now: float) -> None:
     for name in STALE + KEPT:
         (d / name).write_bytes(b"x")
         os.utime(d / name, (old, old))
-    for name in (J_NEW, J_NEW + ".n", M_NEW, "prefilter-v1.json"):
-        os.utime(d / name, (now - DAY, now - DAY))  # used yesterday (an old prefilter format goes anyway)
+    for name in (J_NEW, J_NEW + ".n", M_NEW, "prefilter-v1.json", "prefilter-v4.marshal"):
+        # used yesterday: kept, except an older prefilter format (a newer one is another install's)
+        os.utime(d / name, (now - DAY, now - DAY))
     os.utime(d / ".prefilter-fresh123", (now - 60, now - 60))  # another process is writing it
     (d / ("model-" + "d" * 24 + ".npz")).mkdir()  # a directory with our name: left alone
     os.utime(d / ("model-" + "d" * 24 + ".npz"), (old, old))
@@ -39,6 +40,9 @@ def test_sweep_removes_only_stale_files_of_our_naming(tmp_path):
     os.utime(tmp_path / M_KEEP, (now - 400 * DAY, now - 400 * DAY))  # the file just written is kept, whatever its age
     removed = sweep_stale(str(tmp_path), M_KEEP, now=now)
     assert removed == sorted(STALE)
+    (tmp_path / "prefilter-v9.json").write_bytes(b"x")
+    os.utime(tmp_path / "prefilter-v9.json", (now - 400 * DAY, now - 400 * DAY))
+    assert sweep_stale(str(tmp_path), M_KEEP, now=now) == ["prefilter-v9.json"]  # a newer format unused for long
     left = set(os.listdir(tmp_path))
     assert left >= set(KEPT) | {M_KEEP, "model-" + "d" * 24 + ".npz"}
     assert not left & set(STALE)

@@ -14,8 +14,11 @@ Each time a cache file is written, :func:`sweep_stale` removes, in the same
 directory and only among regular files owned by the current user whose names
 match one of the patterns above exactly:
 
-* prefilter files of another format version (``prefilter-v1.json``,
-  ``prefilter-v2.marshal`` …): no version of the library reads two formats;
+* prefilter files of an older format version (``prefilter-v1.json``,
+  ``prefilter-v2.marshal`` …), whatever their age: this version never reads
+  them, and a library that old never deletes the current file, so two
+  installations side by side do not rewrite each other's file forever; a
+  *newer* version's file is treated like a keyed file (below);
 * jieba and model files with another key that have not been used (written or
   loaded: loading refreshes the modification time, see :func:`touch`) for
   :data:`STALE_AFTER_DAYS` days — another installed version or a model bundle
@@ -37,17 +40,19 @@ import time
 
 import regex
 
-__all__ = ["PREFILTER_FILE", "STALE_AFTER_DAYS", "TEMP_AFTER_HOURS", "sweep_stale", "touch"]
+__all__ = ["PREFILTER_FILE", "PREFILTER_VERSION", "STALE_AFTER_DAYS", "TEMP_AFTER_HOURS", "sweep_stale", "touch"]
 
-#: Name of the current prefilter cache file (its format version is in the name).
-PREFILTER_FILE = "prefilter-v3.marshal"
+#: Format version of the prefilter cache file, part of its name.
+PREFILTER_VERSION = 3
+#: Name of the current prefilter cache file.
+PREFILTER_FILE = f"prefilter-v{PREFILTER_VERSION}.marshal"
 #: A keyed cache file (jieba, model twin) unused for this many days is removed when another is written.
 STALE_AFTER_DAYS = 30
 #: A temporary file of an interrupted write older than this many hours is removed.
 TEMP_AFTER_HOURS = 24
 
 _KEYED = regex.compile(r"jieba-[0-9a-f]{16}\.marshal(?:\.n)?|model-[0-9a-f]{24}\.npz")
-_VERSIONED = regex.compile(r"prefilter-v[0-9]{1,4}\.(?:marshal|json)")
+_VERSIONED = regex.compile(r"prefilter-v(?P<v>[0-9]{1,4})\.(?:marshal|json)")
 # tempfile.mkstemp names: the prefix, then 8 characters of [a-z0-9_]
 _TEMP = regex.compile(r"\.(?:jieba|prefilter)-[a-z0-9_]{8}|\.model-[a-z0-9_]{8}\.npz")
 
@@ -101,9 +106,10 @@ def sweep_stale(directory: str, keep: str, *, now: float | None = None) -> list[
     for name in names:
         if name in protected:
             continue
-        if _VERSIONED.fullmatch(name):
+        versioned = _VERSIONED.fullmatch(name)
+        if versioned and int(versioned.group("v")) < PREFILTER_VERSION:
             min_age = 0.0
-        elif _KEYED.fullmatch(name):
+        elif versioned or _KEYED.fullmatch(name):
             min_age = STALE_AFTER_DAYS * 86400.0
         elif _TEMP.fullmatch(name):
             min_age = TEMP_AFTER_HOURS * 3600.0
