@@ -465,3 +465,25 @@ def test_salutation_right_under_a_header_is_not_a_message():
 )
 def test_one_dated_header_or_two_bare_time_speakers_make_a_chat(paste, speakers):
     assert [m.speaker for m in wxscreen.screen_chat(paste).messages] == speakers
+
+
+def test_screen_chat_takes_the_lender_as_classify_does(screener, tmp_path, capsys):
+    pasted = (
+        "李专员 2024/5/3 14:22\n请将结清款转至对公账户，户名：锦程信息咨询有限公司，今天到账即可减免罚息。\n\n"
+        "张先生 2024/5/3 14:25\n好的\n"
+    )
+    flagged = wxscreen.screen_chat(pasted, me="张先生", screener=screener)
+    assert any(f.kind == "unofficial_transfer" for f in flagged.messages[0].screening.flags)
+    own = wxscreen.screen_chat(pasted, me="张先生", lender="锦程信息咨询有限公司", screener=screener)
+    assert not any(f.kind == "unofficial_transfer" for f in own.messages[0].screening.flags)
+    other = wxscreen.screen_chat(pasted, me="张先生", lender="云朵借款", screener=screener)
+    assert any(f.kind == "unofficial_transfer" for f in other.messages[0].screening.flags)
+    with pytest.raises(TypeError, match="lender"):
+        wxscreen.screen_chat(pasted, lender=5)  # type: ignore[arg-type]
+    p = tmp_path / "chat.txt"
+    p.write_text(pasted, encoding="utf-8")
+    for cmd in (["chat", str(p), "--json"], ["report", str(p), "--format", "json"]):
+        assert main([*cmd, "--me", "张先生"]) == 0
+        assert "unofficial_transfer" in capsys.readouterr().out
+        assert main([*cmd, "--me", "张先生", "--lender", "锦程信息咨询有限公司"]) == 0
+        assert "unofficial_transfer" not in capsys.readouterr().out

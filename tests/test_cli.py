@@ -18,8 +18,36 @@ def test_classify_stdin_lines_and_jsonl(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO('好的\n{"text": "转到安全账户"}\n\n'))
     assert main(["classify", "--json", "-"]) == 0
     rows = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
-    assert [r["label"] for r in rows][1] == "possible_scam"
-    assert len(rows) == 2
+    assert [r["label"] for r in rows] == ["other", "possible_scam", "other"]  # the blank line 3 too
+
+
+def test_classify_stdin_output_lines_align_with_input_lines(monkeypatch, capsys):
+    lines = [
+        '{"id": "a-1", "text": "请把验证码发给我"}',
+        "",
+        "   ",
+        '{"id": 7, "text": ""}',
+        "您好，您的账单已逾期，请及时还款",
+        '{"text": "转到安全账户"}',
+        "",
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["classify", "--json", "-"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == len(lines)
+    rows = [json.loads(x) for x in out]
+    assert [r.get("id") for r in rows] == ["a-1", None, None, 7, None, None, None]
+    assert out[0].startswith('{"id":"a-1",') and out[3].startswith('{"id":7,')
+    assert [r["label"] for r in rows] == [
+        "possible_scam", "other", "other", "other", rows[4]["label"], "possible_scam", "other",
+    ]
+    for i in (1, 2, 3, 6):  # blank lines: an empty message, other by rule R0, no flags
+        assert rows[i]["flags"] == [] and rows[i]["reasons"][0].startswith("rule R0")
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["classify", "-"]) == 0
+    heads = [x for x in capsys.readouterr().out.splitlines() if x.startswith("[")]
+    assert [h.split()[0] for h in heads] == [f"[{i}]" for i in range(1, len(lines) + 1)]
+    assert heads[0].startswith('[1] id="a-1" possible_scam') and heads[3].startswith("[4] id=7 other")
 
 
 def test_human_output(capsys):

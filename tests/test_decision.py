@@ -39,6 +39,14 @@ def test_r3_card_plus_id():
     assert label is Label.POSSIBLE_SCAM and any("R3" in r for r in reasons)
 
 
+def test_r3_on_an_ask_with_the_id_number_written_in(screener):
+    text = "请提供身份证号110101199001011234和银行卡号6222021234567890123"
+    flags = screener.classify(text).flags
+    assert {f.detail for f in flags if f.kind == "personal_data_request"} == {"id_number", "bank_card"}
+    label, reasons = decide(scores(collection_notice=1.0), flags)
+    assert label is Label.POSSIBLE_SCAM and any("R3" in r for r in reasons)
+
+
 def test_r4_other_data_at_least_suspicious():
     label, reasons = decide(scores(collection_notice=1.0), [flag("personal_data_request", "address")])
     assert label is Label.SUSPICIOUS and any("R4" in r for r in reasons)

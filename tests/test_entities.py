@@ -193,3 +193,70 @@ def test_spans_index_the_raw_text(text):
         assert e["text"] == text[e["start"] : e["end"]]
     for e in extract_entities(text, now=NOW):
         assert len(e["text"]) == e["end"] - e["start"]
+
+
+def _luhn_card(n: int, prefix: str = "622202") -> str:
+    from stdnum import luhn
+
+    body = prefix + "1" * (n - 1 - len(prefix))
+    return body + luhn.calc_check_digit(body)
+
+
+@pytest.mark.parametrize("n", [16, 17, 18, 19])
+@pytest.mark.parametrize("sep", ["", " ", "-"])
+def test_card_entity_covers_the_whole_digit_run_up_to_19_digits(raw_screener, screener, n, sep):
+    card = _luhn_card(n)
+    shown = sep.join(card[i : i + 4] for i in range(0, n, 4)) if sep else card
+    text = f"请转到卡号{shown}，户名张三"
+    cards = [e for e in raw_screener.classify(text).entities if e.type == "bank_card"]  # n=18 raised KeyError
+    assert [(e.start, e.end, e.value) for e in cards] == [(5, 5 + len(shown), card)]
+    masked = [e for e in screener.classify(text).entities if e.type == "bank_card"]
+    assert len(masked) == 1 and masked[0].value == card[:4] + "*" * (n - 8) + card[-4:]
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "6222 0211 1111 1113 123",  # 19 digits failing Luhn whose first 16 pass: was cut into a 16-digit card
+        "6222-0211-1111-1113-12",
+        "6222 0211 1111 1113 1234",  # 20 digits: no card number is that long
+        _luhn_card(20),
+        "6222 0211 1111 1111 11",  # not a card: and no phone (0211 1111 1111) inside it either
+    ],
+)
+def test_long_or_invalid_digit_runs_are_not_cut_into_cards_or_phones(raw_screener, run):
+    ents = raw_screener.classify(f"请转到卡号{run}，户名张三").entities
+    assert [e.type for e in ents] == []
+
+
+def test_a_card_followed_by_a_separate_number_is_still_split(raw_screener):
+    card = _luhn_card(16)
+    ents = raw_screener.classify(f"卡号{card} 138 0000 1111").entities
+    assert [(e.type, e.value) for e in ents] == [("bank_card", card), ("phone", "13800001111")]
+
+
+CASE_TEXTS = [
+    ("法院已立案，案号（2025）沪0115民初12345号，请三日内联系我方处理", "（2025）沪****民初*2345号"),
+    ("您的合同编号：HT20240315008812，已进入诉前调解阶段", "HT2024******8812"),
+    ("订单号：202603101234567890 的还款已确认", "2026**********7890"),
+    ("法院已立案，案號（2025）滬0115民初12345號", "（2025）滬****民初*2345號"),
+]
+
+
+@pytest.mark.parametrize(("text", "shown"), CASE_TEXTS)
+def test_case_numbers_are_masked_like_identifiers_everywhere(screener, raw_screener, text, shown):
+    from wxscreen._mask import mask_identifiers
+
+    hidden = "0115" if "0115" in text else text[text.index(shown[:4]) + 6 : text.index(shown[:4]) + 10]
+    s = screener.classify(text)
+    (case,) = [e for e in s.entities if e.type == "case_number"]
+    assert case.text == shown and len(case.text) == case.end - case.start
+    assert hidden not in str(case.value) and str(case.value).count("*") == shown.count("*")
+    assert hidden not in s.model_dump_json()
+    assert mask_identifiers(text)[case.start : case.end] == shown  # evidence and chat text use this
+    chat = wxscreen.screen_chat("小王 2026/3/10 10:12\n" + text + "\n", screener=screener)
+    assert shown in chat.messages[0].text and hidden not in chat.model_dump_json()
+    for fmt in ("md", "html", "json"):
+        assert hidden not in wxscreen.render_report(chat, format=fmt)
+    raw = [e for e in raw_screener.classify(text).entities if e.type == "case_number"]
+    assert raw[0].text == text[raw[0].start : raw[0].end]  # mask_identifiers=False keeps it

@@ -42,3 +42,51 @@ def test_long_input_gives_valid_result(screener, n):
     assert 0 <= len(s.flags)
     for f in s.flags:
         assert 0 <= f.start < f.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abc\ud800def",
+        "请加微信abc\ud800123，转账到个人\ud800账户",  # a surrogate inside flagged evidence
+        "请提供身份证号\udcff110101199001011234",
+        "\udce8\udcaf\udcb7转到安全账户",  # undecodable argv bytes (surrogateescape)
+        "\ud800",
+    ],
+)
+def test_lone_surrogates_become_u_fffd_in_every_output(screener, raw_screener, text):
+    import json
+
+    import wxscreen
+
+    for scr in (screener, raw_screener):
+        s = scr.classify(text)
+        dumped = s.model_dump_json()  # raised PydanticSerializationError before
+        dumped.encode("utf-8")
+        assert json.loads(dumped)["label"] == s.label.value
+        for f in s.flags:
+            assert "\ufffd" in f.evidence or f.evidence == text[f.start : f.end]
+            assert len(f.evidence) == f.end - f.start
+        for e in s.entities:
+            assert len(e.text) == e.end - e.start
+    clean = screener.classify(text.replace("\ud800", "\ufffd").replace("\udcff", "\ufffd"))
+    if "\udce8" not in text:
+        assert screener.classify(text).label == clean.label
+    chat = wxscreen.screen_chat("小王 2024/3/5 10:12\n" + text + "\n\n张先生 2024/3/5 10:15\n好\ud800的\n")
+    dumped = chat.model_dump_json()
+    dumped.encode("utf-8")
+    assert "\ufffd" in chat.messages[0].text and chat.messages[1].text == "好\ufffd的"
+
+
+def test_surrogate_in_cli_argument_gives_json(capsys):
+    from wxscreen._cli import main
+
+    assert main(["classify", "--json", "请把验证\ud800码发给我"]) == 0
+    out = capsys.readouterr().out
+    assert json_label(out) == "possible_scam" and "验证\ufffd码" in out
+
+
+def json_label(line: str) -> str:
+    import json
+
+    return str(json.loads(line)["label"])

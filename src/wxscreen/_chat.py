@@ -868,7 +868,12 @@ def _infer_borrower(
 
 
 def screen_chat(
-    text: str, *, me: str | None = None, now: dt.datetime | None = None, screener: object | None = None
+    text: str,
+    *,
+    me: str | None = None,
+    now: dt.datetime | None = None,
+    lender: str | None = None,
+    screener: object | None = None,
 ) -> ChatScreening:
     r"""Screen a pasted WeChat conversation message by message.
 
@@ -876,6 +881,10 @@ def screen_chat(
     ----------
     text : str
         The pasted chat (any of the layouts in this module's docstring).
+        Surrogate code points (U+D800 to U+DFFF) are read as U+FFFD, as in
+        :meth:`Screener.classify`: message text, speakers and evidence show
+        U+FFFD there, offsets are unchanged and ``model_dump_json()`` never
+        fails.
     me : str, optional
         The borrower's display name as it appears in the paste (it must be one
         of its speakers, see Raises). When omitted,
@@ -887,6 +896,11 @@ def screen_chat(
     now : datetime, optional
         Resolves relative times (昨天, 星期三, 5月3日, a bare 14:22); without it
         only times with a full date are resolved and the others are ``None``.
+    lender : str, optional
+        The lender the reader really borrowed from, if known (e.g.
+        ``"星河消费金融有限公司"``), as for :func:`wxscreen.classify`: in every
+        message, a payee account in that name is not an unofficial transfer; a
+        different company is.
     screener : Screener, optional
         Defaults to the shipped model.
 
@@ -913,7 +927,7 @@ def screen_chat(
     Raises
     ------
     TypeError
-        If ``text`` is not a ``str``, or ``me`` is neither a ``str`` nor ``None``.
+        If ``text`` is not a ``str``, or ``me`` or ``lender`` is neither a ``str`` nor ``None``.
     InvalidInputError
         (a ``ValueError``) If ``me`` is not the name of any speaker the paste shows (compared
         with surrounding whitespace stripped); the message lists the speakers
@@ -931,9 +945,16 @@ def screen_chat(
     from ._advice import advice_text, chat_advice_ids
     from ._api import default_screener
     from ._mask import mask_identifiers
+    from ._normalize import replace_surrogates
 
     if me is not None and not isinstance(me, str):
         raise TypeError(f"screen_chat() me must be a str (the borrower's name) or None, got {type(me).__name__}")
+    if lender is not None and not isinstance(lender, str):
+        raise TypeError(f"screen_chat() lender must be a str or None, got {type(lender).__name__}")
+    if isinstance(text, str):
+        text = replace_surrogates(text)  # U+FFFD in message text, evidence and speakers; same offsets
+    if isinstance(me, str):
+        me = replace_surrogates(me)
     parsed = parse_chat(text, now=now)
     scr = screener if screener is not None else default_screener()
     if me is not None:
@@ -943,7 +964,7 @@ def screen_chat(
             found = "、".join(hide(n) for n in speakers) if speakers else "none (the text has no speaker names)"
             raise InvalidInputError(f"me={hide(me)!r} is not a speaker of this chat; speakers found: {found}")
     views = [_screen_view(text[p.start : p.end]) if not p.is_record else "" for p in parsed]
-    results: list[Screening] = scr.classify_many(views, now=now) if views else []  # type: ignore[attr-defined]
+    results: list[Screening] = scr.classify_many(views, lender=lender, now=now) if views else []  # type: ignore[attr-defined]
     borrower = me if me is not None else _infer_borrower(text, parsed, results)
     mask = bool(getattr(scr, "mask_identifiers", True))
     lang = getattr(scr, "advice_lang", "zh")

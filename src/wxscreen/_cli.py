@@ -15,9 +15,10 @@ from ._errors import WxScreenError
 __all__ = ["main"]
 
 
-def _human(text_no: int, s: Any, out: TextIO) -> None:
+def _human(text_no: int, s: Any, out: TextIO, rid: Any = None) -> None:
     sc = ", ".join(f"{k} {v:.2f}" for k, v in sorted(s.scores.items(), key=lambda kv: -kv[1]))
-    out.write(f"[{text_no}] {s.label.value} {_ZH[s.label.value]}  ({sc})\n")
+    tag = "" if rid is None else f" id={json.dumps(rid, ensure_ascii=False)}"
+    out.write(f"[{text_no}]{tag} {s.label.value} {_ZH[s.label.value]}  ({sc})\n")
     for f in s.flags:
         out.write(
             f"    flag {f.kind}/{f.detail} [{f.start}:{f.end}] «{f.evidence}» rule={f.rule} score={f.score:.2f}\n"
@@ -105,17 +106,23 @@ def _decode_source(raw: bytes, name: str) -> str:
     raise _EncodingError(f"{name} is not UTF-8 text (looks like {guess}); convert it with: {hint}")
 
 
-def _read_stdin_messages(stream: TextIO) -> list[str]:
-    """Read one message per non-blank line; a line holding a JSON object uses its ``text``.
+_NO_ID = object()
+
+
+def _read_stdin_messages(stream: TextIO) -> list[tuple[str, Any]]:
+    """Read one message per line: ``(text, id)``, one pair for every input line.
+
+    A line holding a JSON object uses its ``text`` and its ``id`` (any JSON
+    value; ``_NO_ID`` when absent); any other line is the message itself, with
+    no id. A blank line is an empty message (``other`` by rule R0), so output
+    line *n* always answers input line *n*.
 
     Raises ``ValueError`` naming the line for a JSON object without a string ``text``, and for a
     line that starts like a JSON object (``{"``) but does not parse.
     """
-    msgs = []
+    msgs: list[tuple[str, Any]] = []
     for n, line in enumerate(stream, 1):
         line = line.rstrip("\n")
-        if not line.strip():
-            continue
         if line.lstrip().startswith("{"):
             try:
                 obj = json.loads(line)
@@ -123,14 +130,14 @@ def _read_stdin_messages(stream: TextIO) -> list[str]:
                 if line.lstrip().startswith('{"'):
                     # meant as JSON Lines but broken: screening the raw braces would be a silent wrong answer
                     raise ValueError(f"stdin line {n}: not valid JSON ({exc.msg})") from None
-                msgs.append(line)
+                msgs.append((line, _NO_ID))
                 continue
             if isinstance(obj, dict):
                 if not isinstance(obj.get("text"), str):
                     raise ValueError(f"stdin line {n}: JSON object without a string 'text' field")
-                msgs.append(obj["text"])
+                msgs.append((obj["text"], obj.get("id", _NO_ID)))
                 continue
-        msgs.append(line)
+        msgs.append((line, _NO_ID))
     return msgs
 
 
@@ -139,15 +146,18 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 
     screener = load_screener(args.model, mask_identifiers=not args.no_mask)
     if args.text == ["-"]:
-        texts = _read_stdin_messages(io.StringIO(_decode_source(_read_source("-"), "stdin"), newline=None))
+        rows = _read_stdin_messages(io.StringIO(_decode_source(_read_source("-"), "stdin"), newline=None))
     else:
-        texts = list(args.text)  # each argument is one message
-    results = screener.classify_many(texts)
-    for i, s in enumerate(results, 1):
+        rows = [(t, _NO_ID) for t in args.text]  # each argument is one message
+    results = screener.classify_many([t for t, _ in rows], lender=args.lender)
+    for i, (s, (_, rid)) in enumerate(zip(results, rows, strict=True), 1):
         if args.json:
-            sys.stdout.write(s.model_dump_json() + "\n")
+            dumped = s.model_dump_json()
+            if rid is not _NO_ID:  # the input record's id first, as given (string, number, …)
+                dumped = '{"id":' + json.dumps(rid, ensure_ascii=False) + "," + dumped[1:]
+            sys.stdout.write(dumped + "\n")
         else:
-            _human(i, s, sys.stdout)
+            _human(i, s, sys.stdout, rid=None if rid is _NO_ID else rid)
     return 0
 
 
@@ -159,7 +169,8 @@ def _cmd_chat(args: argparse.Namespace) -> int:
     text = _decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read did
     now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
-    res = screen_chat(text, me=args.me, now=now, screener=load_screener(args.model, mask_identifiers=not args.no_mask))
+    screener = load_screener(args.model, mask_identifiers=not args.no_mask)
+    res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
     if args.json:
         sys.stdout.write(res.model_dump_json() + "\n")
         return 0
@@ -259,7 +270,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     text = _decode_source(raw, "stdin" if args.file == "-" else args.file)
     now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
     screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
-    res = screen_chat(text, me=args.me, now=now, screener=screener)
+    res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
     out = render_report(
         res,
         format=args.format,
@@ -451,9 +462,20 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "classify",
         help="screen messages: TEXT… (one message per argument), or - for stdin (one per line, or JSONL with 'text')",
+        description=(
+            "Screen messages. With -, stdin holds one message per line, or JSON Lines with a 'text' (and "
+            "optional 'id'); every input line gives exactly one result, in order: a blank line is an "
+            "empty message (label other, rule R0) and a record's 'id' is echoed as the first key of its "
+            "--json output (and as id=… in the text output)."
+        ),
     )
     c.add_argument(
         "text", nargs="+", help='the messages, each argument one message ("A" "B" is two), or - to read stdin'
+    )
+    c.add_argument(
+        "--lender",
+        default=None,
+        help="the lender you really borrowed from (e.g. 星河消费金融有限公司): a payee in that name is not flagged",
     )
     c.add_argument("--json", action="store_true", help="one Screening JSON per line")
     c.add_argument("--model", default=None, help="bundle directory (default: the shipped model)")
@@ -464,6 +486,11 @@ def build_parser() -> argparse.ArgumentParser:
     h.add_argument("file")
     h.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
     h.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    h.add_argument(
+        "--lender",
+        default=None,
+        help="the lender you really borrowed from (e.g. 星河消费金融有限公司): a payee in that name is not flagged",
+    )
     h.add_argument("--json", action="store_true", help="the ChatScreening as JSON")
     h.add_argument("--model", default=None)
     h.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
@@ -478,6 +505,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headings and advice")
     r.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
     r.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    r.add_argument(
+        "--lender",
+        default=None,
+        help="the lender you really borrowed from (e.g. 星河消费金融有限公司): a payee in that name is not flagged",
+    )
     r.add_argument("--model", default=None)
     r.add_argument("--no-mask", action="store_true", help="do not mask identifiers (local forensic use)")
     r.set_defaults(func=_cmd_report)

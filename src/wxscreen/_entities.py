@@ -49,8 +49,15 @@ Span conventions (``raw[start:end]``; the fixture set
     (12378, 96110, 110 …) after a call word. Value: the digits (``*`` kept for
     masked digits), without the country code.
 ``bank_card``
-    16–19 digits, grouped or not, that pass the Luhn check (python-stdnum), or
-    a masked card ``6222****0000``. Value: the digits.
+    a run of 16–19 digits, grouped or not (single spaces or hyphens), that
+    passes the Luhn check (python-stdnum, DOMAIN.md §6.1), taken whole: a
+    Luhn-valid 16-digit prefix of a 19-digit run is not cut off it; or a
+    masked card ``6222****0000``. A run of 20 or more digits is longer than
+    any card number (ISO/IEC 7812: 19 at most) and is not a card; only a
+    Luhn-valid 16–19-digit prefix followed by a separator and another number
+    of 5 or more digits (``6222…1113 138 0000 1111``) is cut off as a card.
+    The digits of a long run that is not a card are never read as a phone or
+    an amount. Value: the digits.
 ``id_number``
     18 characters that pass the resident ID checksum and date checks
     (``stdnum.cn.ric``). Value: the number, ``X`` upper-case.
@@ -63,7 +70,8 @@ Span conventions (``raw[start:end]``; the fixture set
     trailing punctuation excluded. Value: the address after NFKC.
 ``case_number``
     court case numbers ``（2025）沪0115民初12345号`` and ids after
-    合同编号/借款编号/订单号/案件编号/案号. Value: after NFKC.
+    合同编号/借款编号/订单号/案件编号/案号. Value: after NFKC. Masked like the
+    other identifiers (first and last 4 digits; ``(2025)沪****民初*2345号``).
 """
 
 from __future__ import annotations
@@ -321,7 +329,12 @@ def _luhn_ok(d: str) -> bool:
 def _ric_ok(s: str) -> bool:
     from stdnum.cn import ric
 
-    return bool(ric.is_valid(s.upper()))
+    try:
+        return bool(ric.is_valid(s.upper()))
+    except (KeyError, ValueError, TypeError, IndexError):
+        # python-stdnum raises KeyError for some region codes missing from its
+        # table (e.g. 622202…): such a number is not a resident ID number
+        return False
 
 
 def _find_urls(t: str, cl: _Claims, out: list[_Hit]) -> None:
@@ -345,16 +358,36 @@ def _find_ids(t: str, cl: _Claims, out: list[_Hit]) -> None:
 def _find_cards(t: str, cl: _Claims, out: list[_Hit]) -> None:
     for m in _CARD.finditer(t):
         run = m.group()
-        # try the whole run, then shorter prefixes ending at a separator
-        cuts = [len(run)] + [i for i in range(len(run) - 1, 0, -1) if run[i] in " -"]
-        for cut in cuts:
+        n = sum(c.isdigit() for c in run)
+        if n < 16:
+            continue
+        a = m.start()
+        if n <= 19:
+            # the whole run or nothing: a card number written in groups is never cut
+            # (6222 0211 1111 1113 123 is one 19-digit number, not a 16-digit card)
+            if cl.free(a, m.end()) and _luhn_ok(_digits(run)):
+                cl.take(a, m.end())
+                out.append(_Hit("bank_card", a, m.end(), _digits(run)))
+            elif cl.free(a, m.end()):
+                cl.take(a, m.end())  # one long number: no phone or amount is read inside it
+            continue
+        # 20 or more digits are no card number (19 at most: ISO/IEC 7812): a card
+        # is only a prefix that ends at a separator followed by another number
+        # of 5 digits or more (6222…1113 138 0000), never a group cut off one long number
+        found = False
+        for cut in range(len(run) - 1, 0, -1):
+            if run[cut] not in " -":
+                continue
             d = _digits(run[:cut])
             if len(d) < 16:
                 break
-            if _luhn_ok(d) and cl.free(m.start(), m.start() + cut):
-                cl.take(m.start(), m.start() + cut)
-                out.append(_Hit("bank_card", m.start(), m.start() + cut, d))
+            if len(d) <= 19 and len(_digits(run[cut:])) >= 5 and _luhn_ok(d) and cl.free(a, a + cut):
+                cl.take(a, a + cut)
+                out.append(_Hit("bank_card", a, a + cut, d))
+                found = True
                 break
+        if not found and cl.free(a, m.end()):
+            cl.take(a, m.end())  # one long number: no phone or amount is read inside it
     for m in _CARD_MASKED.finditer(t):
         if cl.free(*m.span()):
             cl.take(*m.span())
@@ -693,8 +726,8 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
         The reference time for relative deadlines (今天, 3天内, 周五前). Without
         it only deadlines with an explicit year get a datetime.
     mask : bool, default=True
-        Mask phone, card, ID numbers and account handles in ``text`` and
-        ``value`` (first and last 4 digits at most; handles keep 2 + 2).
+        Mask phone, card, ID and case numbers and account handles in ``text``
+        and ``value`` (first and last 4 digits at most; handles keep 2 + 2).
 
     Returns
     -------
@@ -736,7 +769,10 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
             if h.type in _IDENTIFIERS:
                 text = _mask_value(h.type, text)
                 value = _mask_value(h.type, value)
-            elif h.type in ("url", "case_number"):
+            elif h.type == "case_number":  # an identifier too: first and last 4 digits (_mask.py)
+                text = _mask_digits(text)
+                value = _mask_digits(value)
+            elif h.type == "url":
                 text = mask_identifiers(text)
         out.append({"type": h.type, "start": s, "end": e, "text": text, "value": value})
     return out

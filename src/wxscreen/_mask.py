@@ -1,7 +1,9 @@
-"""Masking of identifiers (phone, card, ID numbers, account handles) in outputs.
+"""Masking of identifiers (phone, card, ID and case numbers, account handles) in outputs.
 
 LABELS.md §3: identifiers are masked in every output by default, keeping at
-most the first 4 and the last 4 digits. Masking never changes the length of
+most the first 4 and the last 4 digits. Court case numbers and contract,
+loan or order ids count as identifiers: a court case number is public but,
+with a name or a lender beside it, points at one person's lawsuit. Masking never changes the length of
 a string, so masked evidence still lines up with the raw text.
 """
 
@@ -25,6 +27,16 @@ _HANDLE = regex.compile(
     r"(?<![a-z0-9])[vq](?![a-z0-9]))"
     r"\s*[:：]?\s*@?(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12})",
     regex.IGNORECASE,
+)
+# Case numbers (LABELS.md §3 ``case_number``): a court case number （2025）京0105民初12345号 and
+# the id after 合同编号/借款编号/订单号/案件编号/案号/协议编号 (Simplified or Traditional). They
+# identify one borrower's debt or lawsuit, so their digits are masked like any identifier's.
+_COURT = regex.compile(
+    r"\(\s?(?:19|20)[0-9]{2}\s?\)\s?\p{Han}{1,2}[0-9]{0,6}\p{Han}{1,6}[0-9]{1,8}[号號]"
+)
+_CASE = regex.compile(
+    r"(?:合同(?:编|編)?[号號]|借款(?:编|編|单|單)[号號]|(?:订|訂)(?:单|單)(?:编|編)?[号號]|案件(?:编|編)?[号號]|案[号號]"
+    r"|(?:协|協)(?:议|議)(?:编|編)[号號])\s?(?:为|是|為)?\s?:?\s?(?P<h>[A-Za-z0-9][A-Za-z0-9\-]{5,39})(?![A-Za-z0-9\-])"
 )
 # Official short hotlines (95xxx, 400/800 numbers) are kept visible.
 _HOTLINE = regex.compile(r"^(?:95\d{3,4}|[48]00[ \-]?\d{3}[ \-]?\d{4}|1\d{4})$")
@@ -64,7 +76,11 @@ def mask_identifiers(text: str) -> str:
         by ``*``: runs of 7 or more digits keep at most their first 4 and last
         4 digits (first and last 2 when 8 digits or fewer); account handles
         after 微信/vx/QQ/支付宝/账号 keep their first and last 2 characters.
-        Official hotlines (95xxx, 400/800) are left as they are.
+        Official hotlines (95xxx, 400/800) are left as they are. Case
+        numbers — a court case number （2025）京0105民初12345号 and the id after
+        合同编号/借款编号/订单号/案件编号/案号/协议编号 — keep their first and last 4
+        digits (2 and 2 when they have 8 digits or fewer), letters and Han
+        characters: （2025）京****民初*2345号.
 
     Examples
     --------
@@ -89,4 +105,10 @@ def mask_identifiers(text: str) -> str:
         a, b = m.span("h")
         for i in range(a + 2, b - 2):
             out[i] = "*"
+    if "号" in folded or "號" in folded:
+        spans = [m.span() for m in _COURT.finditer(folded)] + [m.span("h") for m in _CASE.finditer(folded)]
+        for a, b in spans:
+            for i, c in enumerate(_mask_digits(folded[a:b])):
+                if c == "*":
+                    out[a + i] = "*"
     return "".join(out)

@@ -39,7 +39,12 @@ from typing import Any
 
 import regex
 
-__all__ = ["NormalizedText", "normalize", "VARIANTS", "NUMERAL_RULES"]
+__all__ = ["NormalizedText", "normalize", "replace_surrogates", "VARIANTS", "NUMERAL_RULES"]
+
+# Surrogate code points (U+D800..U+DFFF): a Python str can hold them (a lone
+# "\ud800", bytes decoded with errors="surrogateescape" as in sys.argv, UTF-16
+# halves decoded with "surrogatepass"), but UTF-8 and JSON cannot encode them.
+_SURROGATE = regex.compile(r"[\ud800-\udfff]")
 
 # Characters removed outright. Cf covers U+200B-U+200F, U+2060-U+2064, U+FEFF,
 # U+180E, U+202A-U+202E (bidi controls) and more; the others are added here.
@@ -155,6 +160,35 @@ class NormalizedText:
 
 
 _Chars = tuple[list[str], list[int], list[int]]
+
+
+def replace_surrogates(text: str) -> str:
+    r"""Replace every surrogate code point (U+D800..U+DFFF) with U+FFFD.
+
+    Screening works on the result, so nothing derived from the text
+    (evidence, entities, reasons, chat message text) can hold a character that
+    UTF-8 or JSON cannot encode. One character becomes one character: offsets
+    into the result index the original text too.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        ``text`` itself when it holds no surrogate, else a copy with each
+        surrogate code point replaced by U+FFFD (REPLACEMENT CHARACTER).
+
+    Examples
+    --------
+    >>> replace_surrogates("abc\ud800def") == "abc\ufffddef"
+    True
+    """
+    if _SURROGATE.search(text) is None:
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _is_han(ch: str) -> bool:

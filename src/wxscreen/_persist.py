@@ -29,6 +29,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ._cache import sweep_stale, touch
 from ._errors import ModelLoadError, ModelVersionError
 from ._features import Bundle
 from ._linear import LinearFlagModel, LinearTextModel, flag_from_estimators, from_estimators
@@ -344,7 +345,8 @@ def _load_twin(
         with np.load(path, allow_pickle=False) as arrays:
             twin = LinearTextModel.from_arrays(arrays, vocab["word"], vocab["char"])
             flag_twin = LinearFlagModel.from_arrays(arrays, vocab["flag"]) if has_flagger else None
-            return twin, flag_twin
+        touch(path)  # in use: a sweep keeps it
+        return twin, flag_twin
     except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
         return None
 
@@ -361,4 +363,5 @@ def _save_twin(key: str, twin: LinearTextModel, flag_twin: LinearFlagModel | Non
             np.savez(fh, **arrays)  # type: ignore[arg-type]
         os.replace(tmp, path)
     except OSError:
-        pass  # read-only or missing cache dir: load with skops next time
+        return  # read-only or missing cache dir: load with skops next time
+    sweep_stale(os.path.dirname(path), os.path.basename(path))  # twins of models unused for weeks

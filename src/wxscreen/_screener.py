@@ -15,7 +15,7 @@ from ._errors import InvalidInputError
 from ._flagmodel import Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
-from ._normalize import NormalizedText, normalize
+from ._normalize import NormalizedText, normalize, replace_surrogates
 from .detectors._base import _payee_unofficial, load_scope
 
 __all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
@@ -187,14 +187,18 @@ class Screener:
         return [Entity.model_construct(**e) for e in found]
 
     def classify(self, text: str, *, lender: str | None = None, now: dt.datetime | None = None) -> Screening:
-        """Screen one message.
+        r"""Screen one message.
 
         Parameters
         ----------
         text : str
             The message as received (one WeChat bubble or pasted block). Text
             beyond :data:`MAX_MESSAGE_CHARS` characters is not screened and the
-            result says ``truncated=True``.
+            result says ``truncated=True``. Surrogate code points (U+D800 to
+            U+DFFF, e.g. a lone ``"\ud800"``, which UTF-8 and JSON cannot
+            encode) are read as U+FFFD, so evidence and entity text show U+FFFD
+            in their place and ``model_dump_json()`` never fails; offsets are
+            unchanged.
         lender : str or None, default=None
             The lender the reader really borrowed from, if known (e.g.
             ``"星河消费金融有限公司"``). A payee account in that name is not an
@@ -265,6 +269,8 @@ class Screener:
             raise TypeError(f"now must be a datetime or None, got {type(now).__name__}")
         if not items:
             return []
+        # lone surrogates cannot be written as UTF-8 or JSON: U+FFFD, same offsets
+        items = [replace_surrogates(t) for t in items]
         if len(items) > _CHUNK:  # bounded memory: intermediate features of one chunk at a time
             chunks = (items[i : i + _CHUNK] for i in range(0, len(items), _CHUNK))
             return [r for chunk in chunks for r in self.classify_many(chunk, lender=lender, now=now)]

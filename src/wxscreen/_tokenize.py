@@ -32,6 +32,7 @@ import threading
 from math import log
 from typing import Any
 
+from ._cache import sweep_stale, touch
 from ._resources import data_path
 
 __all__ = ["JiebaTokenizer"]
@@ -175,7 +176,11 @@ class JiebaTokenizer:
                 data = marshal.load(fh)
         except (OSError, ValueError, EOFError, TypeError):
             return None
-        return PrefixDict.from_cache(data, expected)
+        built = PrefixDict.from_cache(data, expected)
+        if built is not None:
+            touch(path)  # in use: a sweep keeps it and its sidecar
+            touch(path + ".n")
+        return built
 
     def _save_cache(self, key: str, built: PrefixDict) -> None:
         path = self._cache_file(key)
@@ -188,7 +193,8 @@ class JiebaTokenizer:
             with open(path + ".n", "w", encoding="ascii") as fh:
                 fh.write(f"{built.n} {built.total}")
         except OSError:
-            pass  # read-only or missing cache dir: stay in memory
+            return  # read-only or missing cache dir: stay in memory
+        sweep_stale(os.path.dirname(path), os.path.basename(path))  # dictionaries of other versions
 
     # -- use --------------------------------------------------------------
     def __call__(self, text: str) -> list[str]:

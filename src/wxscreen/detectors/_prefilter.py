@@ -29,6 +29,8 @@ from typing import Any
 
 import regex
 
+from .._cache import PREFILTER_FILE, sweep_stale, touch
+
 try:  # Python >= 3.11
     import re._constants as _c
     import re._parser as _p
@@ -102,7 +104,9 @@ def analyse(source: str) -> tuple[bool, CharSets, bytes]:
     are kept in memory and in a per-user cache file (``prefilter-v3.marshal``,
     :mod:`marshal` data only, beside the jieba dictionary cache, same
     ownership checks), keyed by a
-    hash of the source: an edited pattern is simply analysed again.
+    hash of the source: an edited pattern is simply analysed again. Writing
+    it removes prefilter files of other format versions and other stale
+    cache files (:mod:`wxscreen._cache`).
     """
     memo = _memo()
     key = hashlib.sha256(source.encode("utf-8")).hexdigest()[:24]
@@ -131,13 +135,14 @@ def save_memo() -> None:
             marshal.dump((_VERSION, memo), fh)
         os.replace(tmp, path)
     except OSError:
-        pass  # read-only or missing cache dir: analyse again next time
+        return  # read-only or missing cache dir: analyse again next time
+    sweep_stale(os.path.dirname(path), os.path.basename(path))
 
 
 def _memo_path() -> str:
     from .._tokenize import _default_cache_dir
 
-    return os.path.join(_default_cache_dir(), "prefilter-v3.marshal")
+    return os.path.join(_default_cache_dir(), PREFILTER_FILE)
 
 
 def _memo() -> dict[str, tuple[bool, CharSets, bytes]]:
@@ -161,6 +166,7 @@ def _read_memo() -> dict[str, tuple[bool, CharSets, bytes]]:
         return {}
     if not (type(data) is tuple and len(data) == 2 and data[0] == _VERSION and type(data[1]) is dict):
         return {}
+    touch(path)  # in use: a sweep keeps it
     memo: dict[str, tuple[bool, CharSets, bytes]] = data[1]
     for k, v in memo.items():
         ok = (
