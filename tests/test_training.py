@@ -35,3 +35,19 @@ def test_corpus_format_error_has_line(tmp_path):
 def test_train_rejects_single_label(corpus):
     with pytest.raises(ValueError):
         train([r for r in corpus["train"] if r.label.value == "other"][:10])
+
+
+def test_hard_negatives_weigh_more_in_the_classifier(corpus):
+    from wxscreen.training._train import HARD_NEGATIVE_WEIGHT
+
+    sample = corpus["train"][::20]  # every batch, all labels
+    assert any("hard_negative" in r.tags for r in sample)
+    untagged = [r.model_copy(update={"tags": [t for t in r.tags if t != "hard_negative"]}) for r in sample]
+    weighted, plain = train(sample), train(untagged)
+    assert HARD_NEGATIVE_WEIGHT > 1 and weighted.metadata["hard_negative_weight"] == HARD_NEGATIVE_WEIGHT
+    texts = [r.text for r in sample if "hard_negative" in r.tags]
+    pw = Screener(weighted).classify_many(texts)
+    pp = Screener(plain).classify_many(texts)
+    # the weighted fit pulls its own hard negatives further from the risky labels
+    risky = lambda s: s.scores["possible_scam"] + s.scores["suspicious"]  # noqa: E731
+    assert sum(map(risky, pw)) < sum(map(risky, pp))

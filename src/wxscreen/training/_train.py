@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .._features import Bundle, build_estimators, feature_matrix
 from .._flagmodel import SentenceFlagger
 from .._normalize import NormalizedText, normalize
 from .._tokenize import JiebaTokenizer
 from ._corpus import LabelledMessage, corpus_sha256
 
-__all__ = ["FLAG_GATES", "FLAG_THRESHOLDS", "fit_bundle", "train"]
+__all__ = ["FLAG_GATES", "FLAG_THRESHOLDS", "HARD_NEGATIVE_WEIGHT", "fit_bundle", "train"]
+
+#: Sample weight of a training record tagged ``hard_negative`` (it mentions 验证码/转账/个人账户/起诉/
+#: 上门 … without asking or threatening) in the label classifier; every other record weighs 1.
+#: Chosen on the development set written blind (dev_a–dev_e), with a model trained on the
+#: train split only: weight 2 raised accuracy there from 0.919 to 0.923, risky precision from
+#: 0.933 to 0.942 and cut hard negatives labelled risky from 9.3% to 7.9%, at a cost of 0.3 points
+#: of risky recall (0.986 -> 0.983); weight 3 gave the same within 0.1 point.
+HARD_NEGATIVE_WEIGHT = 2.0
 
 #: Minimum P(kind | sentence) for a learned flag (see ``_flagmodel``), per kind.
 FLAG_THRESHOLDS: dict[str, float] = {
@@ -71,12 +81,21 @@ def fit_bundle(texts: Sequence[str], labels: Sequence[str], *, seed: int = 0, **
 
 
 def _fit_classifier(
-    norm: Sequence[str], labels: Sequence[str], *, seed: int, hidden: Sequence[int] | None = None, **params: Any
+    norm: Sequence[str],
+    labels: Sequence[str],
+    *,
+    seed: int,
+    hidden: Sequence[int] | None = None,
+    sample_weight: Sequence[float] | None = None,
+    **params: Any,
 ) -> Bundle:
     tok = JiebaTokenizer()
     est = build_estimators(seed, **params)
     X = feature_matrix(est["word"], est["char"], tok, norm, fit=True, hidden=hidden)
-    est["clf"].fit(X, list(labels))
+    if sample_weight is None:
+        est["clf"].fit(X, list(labels))
+    else:
+        est["clf"].fit(X, list(labels), sample_weight=np.asarray(sample_weight, dtype=np.float64))
     for vec in (est["word"], est["char"]):
         # introspection-only attribute that would dominate the file size (sklearn docs)
         if hasattr(vec, "stop_words_"):
@@ -87,7 +106,10 @@ def _fit_classifier(
 
 
 def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | None = None) -> Bundle:
-    """Fit the word + character TF-IDF features and the calibrated classifier.
+    """Fit the word + character TF-IDF features, the calibrated classifier and the sentence flagger.
+
+    Records tagged ``hard_negative`` weigh :data:`HARD_NEGATIVE_WEIGHT` in the
+    classifier's loss (and in its calibration), every other record 1.
 
     Parameters
     ----------
@@ -115,7 +137,10 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
         raise ValueError("training needs at least two labels")
     norms = [normalize(r.text) for r in records]
     norm = [n.text for n in norms]
-    bundle = _fit_classifier(norm, labels, seed=seed, hidden=[n.invisible_in_words for n in norms])
+    weights = [HARD_NEGATIVE_WEIGHT if "hard_negative" in r.tags else 1.0 for r in records]
+    bundle = _fit_classifier(
+        norm, labels, seed=seed, hidden=[n.invisible_in_words for n in norms], sample_weight=weights
+    )
     flagger = SentenceFlagger.fit(norm, [_norm_spans(r, n) for r, n in zip(records, norms, strict=True)], seed=seed)
     flagger.thresholds = dict(FLAG_THRESHOLDS)
     flagger.gates = dict(FLAG_GATES)
@@ -129,6 +154,7 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
             "label_counts": {lab: labels.count(lab) for lab in sorted(set(labels))},
             "flag_thresholds": dict(FLAG_THRESHOLDS),
             "flag_gates": dict(FLAG_GATES),
+            "hard_negative_weight": HARD_NEGATIVE_WEIGHT,
         }
     )
     return bundle
