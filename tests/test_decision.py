@@ -115,6 +115,10 @@ def test_r8_self_introduced_relative_asking_for_money_is_at_least_suspicious():
         ("你好，我是你高中同学，在国外信用卡被冻了，能帮我垫付一下学费吗", True),
         ("哥，上次借你的钱我转你了", False),  # no self-introduction
         ("我是你同学小林，周末聚会来吗", False),  # no money
+        ("老同学，我是李娜呀，还记得我吗？最近遇到点难处，能不能借我两千周转一下", True),  # addressed, then named
+        ("哥，我是阿强，换号了，最近手头紧，能不能借我五千，过两天就还。", True),
+        ("这是我新微信，旧号被盗了，能先借我一千吗", True),  # a new account announced
+        ("这是我新微信，旧号被盗了，收到旧号借钱的消息千万别理", False),  # the money ask is warned about
     ],
 )
 def test_r8_cue_lists(text, expected):

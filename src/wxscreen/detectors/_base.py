@@ -280,9 +280,10 @@ class Scope:
 
         The input of decision rule R8 (``identity_claims`` and ``money_asks`` in scope.toml).
         """
-        if self._identity is None or self._money is None:
+        if self._identity is None or self._money is None or self._identity.search(text) is None:
             return False
-        return self._identity.search(text) is not None and self._money.search(text) is not None
+        # a money ask inside a warning (收到旧号借钱的消息千万别理) asks for nothing
+        return any(self.weight(text, m.start(), m.end()) > 0 for m in self._money.finditer(text))
 
     def vetoes_learned(self, text: str, start: int, end: int) -> bool:
         """True when ``text[start:end]`` (a sentence the learned flagger flagged) holds a ``learned_vetoes`` warning."""
