@@ -174,3 +174,20 @@ def test_chat_and_report_say_when_a_message_was_cut(tmp_path, capsys):
     assert "100,000" in capsys.readouterr().out
     assert main(["report", str(p)]) == 0
     assert "100,000" in capsys.readouterr().out
+
+
+def test_terminal_control_characters_are_shown_not_sent(tmp_path, capsys):
+    # ESC [2J clears a terminal and ESC ]0; retitles it: text outputs show them as \xNN
+    msg = "请把验证码\x1b[2J\x1b]0;pwned\x07发给我\r"
+    assert main(["classify", msg]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+    assert "\\x1b[2J" in out and "verification_code" in out
+    chat = tmp_path / "chat.txt"
+    chat.write_text("李专员 2025/3/2 10:22\n" + msg + "\n", encoding="utf-8")
+    for argv in (["chat", str(chat)], ["report", str(chat), "--format", "md"]):
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert "\x1b" not in out and "\x07" not in out and "\\x1b" in out
+    assert main(["classify", "--json", msg]) == 0  # JSON escapes them itself: the text is kept whole
+    assert json.loads(capsys.readouterr().out)["flags"]

@@ -8,14 +8,27 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from ._errors import WxScreenError
 
 __all__ = ["main"]
 
 
+class _Visible:
+    """A text stream that shows control characters as ``\\xNN`` (``_report.visible_controls``)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, s: str) -> int:
+        from ._report import visible_controls
+
+        return self.out.write(visible_controls(s))
+
+
 def _human(text_no: int, s: Any, out: TextIO, rid: Any = None) -> None:
+    out = cast(TextIO, _Visible(out))
     sc = ", ".join(f"{k} {v:.2f}" for k, v in sorted(s.scores.items(), key=lambda kv: -kv[1]))
     tag = "" if rid is None else f" id={json.dumps(rid, ensure_ascii=False)}"
     out.write(f"[{text_no}]{tag} {s.label.value} {_ZH[s.label.value]}  ({sc})\n")
@@ -208,6 +221,7 @@ def _fit(text: str, width: int) -> str:
 
 def _chat_table(res: Any, *, given_me: bool, out: TextIO) -> None:
     """Print a ChatScreening as a per-message table followed by the verdict."""
+    out = cast(TextIO, _Visible(out))
     out.write(f"{'#':>3}  {_fit('time', 16)}  {_fit('speaker', 22)}  {_fit('label', 28)}  message\n")
     for i, m in enumerate(res.messages):
         who = ("  " * m.depth + "↳ " if m.depth else "") + (m.speaker or "?") + (" (borrower)" if m.is_borrower else "")

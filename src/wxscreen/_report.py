@@ -350,9 +350,30 @@ _MD_LINE_START = regex.compile(r"^(\s*)([-+=])", regex.MULTILINE)
 _MD_ORDERED = regex.compile(r"^(\s*\d+)([.)])(?=\s|$)", regex.MULTILINE)
 
 
+#: C0 and C1 control characters (but tab and line feed) and DEL: a message holding ESC [2J would clear
+#: the reader's terminal, ESC ]0; retitle it and CR overwrite a line, so text outputs show them as \\xNN
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))}
+
+
+def visible_controls(s: str) -> str:
+    """Return ``s`` with control characters (but tab and line feed) written as ``\\xNN``.
+
+    Parameters
+    ----------
+    s : str
+
+    Returns
+    -------
+    str
+        The same text, safe to print to a terminal; JSON output needs no such
+        step (``json`` escapes control characters itself).
+    """
+    return s.translate(_CONTROLS)
+
+
 def _md_escape(s: str) -> str:
     """Backslash-escape Markdown and HTML syntax so message text renders as plain text."""
-    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = _MD_SPECIAL.sub(r"\\\1", visible_controls(s))
     s = _MD_LINE_START.sub(r"\1\\\2", s)
     return _MD_ORDERED.sub(r"\1\\\2", s)
 
