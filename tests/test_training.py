@@ -12,7 +12,7 @@ from wxscreen.training import corpus_sha256, load_corpus, train
 
 def test_retrain_gives_same_predictions(corpus, screener):
     meta = json.loads(resources.files("wxscreen").joinpath("data", "model", "metadata.json").read_text("utf-8"))
-    assert corpus_sha256(corpus["fit"]) == meta["corpus_sha256"], "shipped model is stale: run `make model`"
+    assert corpus_sha256(corpus["fit"]) == meta["corpus_sha256"], "shipped model is stale: run `wxscreen train corpora --out src/wxscreen/data/model`"
     bundle = train(corpus["fit"], seed=meta["seed"])
     fresh = Screener(bundle)
     texts = [r.text for r in corpus["test"]]
