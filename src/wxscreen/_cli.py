@@ -16,7 +16,7 @@ __all__ = ["main"]
 
 
 class _Visible:
-    """A text stream that shows control characters as ``\\xNN`` (``_report.visible_controls``)."""
+    r"""A text stream that shows control characters as ``\xNN`` (``_report.visible_controls``)."""
 
     def __init__(self, out: TextIO) -> None:
         self.out = out

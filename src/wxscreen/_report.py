@@ -356,7 +356,7 @@ _CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 
 
 
 def visible_controls(s: str) -> str:
-    """Return ``s`` with control characters (but tab and line feed) written as ``\\xNN``.
+    r"""Return ``s`` with control characters (but tab and line feed) written as ``\xNN``.
 
     Parameters
     ----------
