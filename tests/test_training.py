@@ -13,7 +13,13 @@ from wxscreen.training import corpus_sha256, load_corpus, train
 def test_retrain_gives_same_predictions(corpus, screener):
     meta = json.loads(resources.files("wxscreen").joinpath("data", "model", "metadata.json").read_text("utf-8"))
     assert corpus_sha256(corpus["fit"]) == meta["corpus_sha256"], "shipped model is stale: run `make model`"
-    bundle = train(corpus["fit"], seed=meta["seed"])
+    # the flagger settings the shipped model was trained with (a bundle from before
+    # ``flag_fit`` was recorded used SentenceFlagger.fit's defaults)
+    bundle = train(
+        corpus["fit"], seed=meta["seed"], flag_fit=meta.get("flag_fit", {}),
+        flag_thresholds=meta["flag_thresholds"], flag_gates=meta["flag_gates"],
+        flag_risky_gates=meta.get("flag_risky_gates", {}),
+    )
     fresh = Screener(bundle)
     texts = [r.text for r in corpus["test"]]
     a = fresh.classify_many(texts)

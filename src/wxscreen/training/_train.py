@@ -11,7 +11,10 @@ from .._normalize import NormalizedText, normalize
 from .._tokenize import JiebaTokenizer
 from ._corpus import LabelledMessage, corpus_sha256
 
-__all__ = ["FLAG_GATES", "FLAG_THRESHOLDS", "fit_bundle", "train"]
+__all__ = ["FLAG_FIT", "FLAG_GATES", "FLAG_RISKY_GATES", "FLAG_THRESHOLDS", "fit_bundle", "train"]
+
+#: Options of :meth:`~wxscreen._flagmodel.SentenceFlagger.fit` for the shipped learned flagger.
+FLAG_FIT: dict[str, Any] = {"ngram_max": 3, "C": 10.0, "class_weight": None}
 
 #: Minimum P(kind | sentence) for a learned flag (see ``_flagmodel``), per kind.
 FLAG_THRESHOLDS: dict[str, float] = {
@@ -26,6 +29,8 @@ FLAG_THRESHOLDS: dict[str, float] = {
 #: A pattern hit is dropped when the learned flagger gives every sentence it
 #: overlaps less than this, per kind.
 FLAG_GATES: dict[str, float] = {k: 0.05 for k in FLAG_THRESHOLDS}
+#: A learned flag needs P(possible_scam) + P(suspicious) of at least this, per kind.
+FLAG_RISKY_GATES: dict[str, float] = dict.fromkeys(FLAG_THRESHOLDS, 0.0)
 # Both chosen on the fresh development sets corpus_src/dev/dev_c.jsonl and
 # dev_d.jsonl (written blind for this purpose), never on the test split: a
 # gate of 0.05 removed 4 of 20 and 3 of 5 hard-negative alarms there at a cost
@@ -86,7 +91,16 @@ def _fit_classifier(
     return Bundle(est["word"], est["char"], est["clf"], {"seed": seed, "hmm": tok.hmm}, tok)
 
 
-def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | None = None) -> Bundle:
+def train(
+    records: Sequence[LabelledMessage],
+    *,
+    seed: int = 0,
+    model_id: str | None = None,
+    flag_fit: dict[str, Any] | None = None,
+    flag_thresholds: dict[str, float] | None = None,
+    flag_gates: dict[str, float] | None = None,
+    flag_risky_gates: dict[str, float] | None = None,
+) -> Bundle:
     """Fit the word + character TF-IDF features and the calibrated classifier.
 
     Parameters
@@ -97,6 +111,15 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
         Seed of the calibration folds. Same records and seed ⇒ same model.
     model_id : str, optional
         Identifier stored in the metadata; default derived from the corpus hash.
+    flag_fit : dict, optional
+        Options of :meth:`~wxscreen._flagmodel.SentenceFlagger.fit` (``ngram_max``,
+        ``C``, ``class_weight``, ``min_df``); default :data:`FLAG_FIT`. An empty
+        dict means that method's own defaults (the flagger of bundles that
+        record no ``flag_fit``).
+    flag_thresholds, flag_gates, flag_risky_gates : dict of str to float, optional
+        The learned flagger's thresholds, gates and risky gates per kind;
+        default :data:`FLAG_THRESHOLDS`, :data:`FLAG_GATES` and
+        :data:`FLAG_RISKY_GATES`.
 
     Returns
     -------
@@ -116,9 +139,16 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
     norms = [normalize(r.text) for r in records]
     norm = [n.text for n in norms]
     bundle = _fit_classifier(norm, labels, seed=seed, hidden=[n.invisible_in_words for n in norms])
-    flagger = SentenceFlagger.fit(norm, [_norm_spans(r, n) for r, n in zip(records, norms, strict=True)], seed=seed)
-    flagger.thresholds = dict(FLAG_THRESHOLDS)
-    flagger.gates = dict(FLAG_GATES)
+    fit = dict(FLAG_FIT if flag_fit is None else flag_fit)
+    thresholds = dict(FLAG_THRESHOLDS if flag_thresholds is None else flag_thresholds)
+    gates = dict(FLAG_GATES if flag_gates is None else flag_gates)
+    risky_gates = dict(FLAG_RISKY_GATES if flag_risky_gates is None else flag_risky_gates)
+    flagger = SentenceFlagger.fit(
+        norm, [_norm_spans(r, n) for r, n in zip(records, norms, strict=True)], seed=seed, **fit
+    )
+    flagger.thresholds = thresholds
+    flagger.gates = gates
+    flagger.risky_gates = risky_gates
     bundle.flagger = flagger
     digest = corpus_sha256(records)
     bundle.metadata.update(
@@ -127,8 +157,10 @@ def train(records: Sequence[LabelledMessage], *, seed: int = 0, model_id: str | 
             "corpus_sha256": digest,
             "n_train": len(records),
             "label_counts": {lab: labels.count(lab) for lab in sorted(set(labels))},
-            "flag_thresholds": dict(FLAG_THRESHOLDS),
-            "flag_gates": dict(FLAG_GATES),
+            "flag_fit": fit,
+            "flag_thresholds": dict(thresholds),
+            "flag_gates": dict(gates),
+            "flag_risky_gates": dict(risky_gates),
         }
     )
     return bundle
