@@ -272,7 +272,7 @@ def score(recs: list[Rec], probs: list[np.ndarray], idx: list[int], thr: dict[st
 def choose(recs: list[Rec], probs: list[np.ndarray], idx: list[int], min_precision: float,
            base_thr: dict[str, float], base_gates: dict[str, float], base_probs: list[np.ndarray],
            risky: np.ndarray | None = None, gate_grid: tuple[float, ...] = GATE_GRID,
-           risky_grid: tuple[float, ...] = RISKY_GRID) -> tuple[dict[str, float], ...]:
+           risky_grid: tuple[float, ...] = RISKY_GRID, objective: str = "recall") -> tuple[dict[str, float], ...]:
     """Per kind, the (gate, threshold, risky gate) with the highest recall under two constraints.
 
     The kind's precision must reach ``min_precision`` (or, for a kind the
@@ -284,6 +284,8 @@ def choose(recs: list[Rec], probs: list[np.ndarray], idx: list[int], min_precisi
     chosen alone. A kind no setting qualifies for keeps its shipped setting.
     ``risky`` (P(risky label) per record) enables the risky gate: a learned
     flag needs P(risky) at least that high; without it the grid is (0,).
+    ``objective="hard"`` instead takes the fewest hard negatives among the
+    settings that keep at least the shipped recall (then the highest recall).
     """
     thr, gates = dict(base_thr), dict(base_gates)
     rgates = dict.fromkeys(FLAG_KINDS, 0.0)
@@ -311,6 +313,7 @@ def choose(recs: list[Rec], probs: list[np.ndarray], idx: list[int], min_precisi
         hn0 = int((hit0 & hard).sum())
         tp0 = int((hit0 & gold[:, j]).sum())
         p0 = tp0 / max(int(hit0.sum()), 1)
+        r0 = tp0 / max(int(gold[:, j].sum()), 1)
         floor = min(min_precision, p0)  # a kind below the target may not lose precision either
         best_key: tuple[Any, ...] | None = None
         for g in gate_grid:
@@ -323,9 +326,9 @@ def choose(recs: list[Rec], probs: list[np.ndarray], idx: list[int], min_precisi
                     hn = int((hit & hard).sum())
                     p = tp / (tp + fp) if tp + fp else 0.0
                     r = tp / int(gold[:, j].sum())
-                    if p < floor or hn > hn0:
+                    if p < floor or hn > hn0 or (objective == "hard" and r < r0):
                         continue
-                    key = (r, -hn, p, t, g, rg)
+                    key = (r, -hn, p, t, g, rg) if objective == "recall" else (-hn, r, p, t, g, rg)
                     if best_key is None or key > best_key:
                         best_key = key
         if best_key is not None:
@@ -406,6 +409,10 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "wx-flag-cv")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--objective", choices=["recall", "hard"], default="recall",
+                    help="recall: most recall within the constraints; hard: fewest hard negatives at no recall loss")
+    ap.add_argument("--gate-grid", default=",".join(map(str, GATE_GRID)),
+                    help="pattern gates tried per kind, comma-separated")
     ap.add_argument("--risky", action="store_true",
                     help="also fit the label model per fold and try a P(risky) gate on learned flags")
     ap.add_argument("--check", metavar="BUNDLE", help="check combine() against this bundle's screener on dev")
@@ -436,8 +443,11 @@ def main() -> int:
         risky = risky_probs(args.cache, oof_tag, recs, tr, te, args.jobs)
         risky_dev = risky_probs(args.cache, "dev", recs, [tr_i], [dev_i], args.jobs)
         risky = np.where(np.isnan(risky), risky_dev, risky)  # pool=train: dev rows from the train-only model
-    chosen, chosen_gates, chosen_rg = choose(recs, oof, pool, args.min_precision, shipped, gates, base_oof, risky)
-    report: dict[str, Any] = {"setting": name, "params": params, "k": args.k, "seed": args.seed,
+    chosen, chosen_gates, chosen_rg = choose(recs, oof, pool, args.min_precision, shipped, gates, base_oof, risky,
+                                             objective=args.objective,
+                                             gate_grid=tuple(float(g) for g in args.gate_grid.split(",")))
+    report: dict[str, Any] = {"setting": name, "params": params, "objective": args.objective, "k": args.k,
+                              "seed": args.seed, "gate_grid": args.gate_grid, "min_precision": args.min_precision,
                               "group": args.group, "select_on": args.select_on, "gates": gates,
                               "chosen_thresholds": chosen, "chosen_gates": chosen_gates,
                               "chosen_risky_gates": chosen_rg}

@@ -41,3 +41,18 @@ def test_corpus_format_error_has_line(tmp_path):
 def test_train_rejects_single_label(corpus):
     with pytest.raises(ValueError):
         train([r for r in corpus["train"] if r.label.value == "other"][:10])
+
+
+def test_train_records_the_flagger_settings(corpus):
+    from wxscreen.training._train import FLAG_FIT, FLAG_GATES, FLAG_RISKY_GATES, FLAG_THRESHOLDS
+
+    recs = corpus["train"][:400]
+    meta = train(recs).metadata
+    assert meta["flag_fit"] == FLAG_FIT
+    assert meta["flag_thresholds"] == FLAG_THRESHOLDS
+    assert meta["flag_gates"] == FLAG_GATES
+    assert meta["flag_risky_gates"] == FLAG_RISKY_GATES
+    custom = train(recs, flag_fit={"ngram_max": 2, "C": 1.0}, flag_risky_gates={"threat": 0.4})
+    assert custom.metadata["flag_fit"] == {"ngram_max": 2, "C": 1.0}
+    assert custom.flagger.vec.ngram_range == (1, 2)
+    assert custom.flagger.risky_gates == {"threat": 0.4}
