@@ -272,3 +272,50 @@ def test_edited_bundle_misses_the_cache(plain_bundle, tmp_path, monkeypatch):
     s = wxscreen.load_screener(bundle_copy)
     assert s.bundle.clf is not None and s.model_info.model_id == "edited"
     assert len(list((tmp_path / "cache").glob("model-*.npz"))) == 2
+
+
+def test_flag_twin_equals_scikit_learn_for_the_fit_options(corpus):
+    """4-grams, another C and balanced class weights still get an exact numpy twin."""
+    import numpy as np
+
+    from wxscreen._flagmodel import SentenceFlagger, sentences
+    from wxscreen._linear import flag_from_estimators
+    from wxscreen._normalize import normalize
+    from wxscreen.training._train import _norm_spans
+
+    recs = [r for r in corpus["train"] if r.flags][:300] + [r for r in corpus["train"] if not r.flags][:100]
+    norms = [normalize(r.text) for r in recs]
+    fl = SentenceFlagger.fit(
+        [n.text for n in norms], [_norm_spans(r, n) for r, n in zip(recs, norms, strict=True)],
+        ngram_max=4, C=3.0, class_weight="balanced",
+    )
+    assert fl.vec.ngram_range == (1, 4) and max(map(len, fl.vec.vocabulary_)) == 4
+    twin = flag_from_estimators(fl.vec, fl.kind_clf, fl.detail_clf)
+    assert twin is not None and twin.max_n == 4
+    units = []
+    for r in corpus["dev"][:200]:
+        t = normalize(r.text).text
+        units += [t[s:e] for s, e in sentences(t)]
+    X = fl.vec.transform(units)
+    P, D = twin.predict(units)
+    for j, kind in enumerate(twin.kinds):
+        assert fl.kind_clf[kind].class_weight == "balanced"
+        assert np.array_equal(P[:, j], fl.kind_clf[kind].predict_proba(X)[:, 1])
+        det = fl.detail_clf[kind]
+        expected = [det] * len(units) if isinstance(det, str) else [str(d) for d in det.predict(X)]
+        assert twin.details(kind, D) == expected
+
+
+def test_flagger_without_details_fits_kind_models_only(corpus):
+    from wxscreen._flagmodel import SentenceFlagger
+    from wxscreen._linear import flag_from_estimators
+    from wxscreen._normalize import normalize
+    from wxscreen.training._train import _norm_spans
+
+    recs = [r for r in corpus["train"] if r.flags][:150]
+    norms = [normalize(r.text) for r in recs]
+    fl = SentenceFlagger.fit(
+        [n.text for n in norms], [_norm_spans(r, n) for r, n in zip(recs, norms, strict=True)], details=False
+    )
+    assert fl.kind_clf and fl.detail_clf == {}
+    assert flag_from_estimators(fl.vec, fl.kind_clf, fl.detail_clf) is None

@@ -183,3 +183,31 @@ def test_alipay_handle_evidence_covers_the_whole_handle(raw_screener):
     text = "支付宝账号是 zhao_1234x，直接转过来"
     f = next(f for f in raw_screener.classify(text).flags if f.detail == "alipay_personal")
     assert text[f.start : f.end].endswith("zhao_1234x")
+
+
+def test_risky_gate_keeps_learned_flags_of_messages_the_label_model_finds_benign(screener):
+    """A learned flag needs P(possible_scam) + P(suspicious) at its kind's risky gate; patterns do not."""
+    import dataclasses
+
+    from wxscreen import Screener
+    from wxscreen._features import Bundle
+
+    text = "侬手机浪向收到个验证码伐？报拨我听听，阿拉帮侬一道操作掉。"
+    base = screener.classify(text)
+    assert any(f.rule == "learned:personal_data_request" for f in base.flags)
+    risky = base.scores["possible_scam"] + base.scores["suspicious"]
+    fl = screener.bundle.flagger
+
+    def with_gates(gates: dict[str, float]) -> Screener:
+        bundle = dataclasses.replace(screener.bundle, flagger=dataclasses.replace(fl, risky_gates=gates))
+        assert isinstance(bundle, Bundle)
+        return Screener(bundle)
+
+    assert with_gates({"personal_data_request": risky}).classify(text).flags == base.flags
+    above = with_gates({"personal_data_request": risky + 1e-6}).classify(text)
+    assert not any(f.rule.startswith("learned:") for f in above.flags)
+    other_kind = with_gates({"threat": 1.01}).classify(text)
+    assert other_kind.flags == base.flags
+    # a pattern hit is not subject to the risky gate
+    pattern = "你家里人电话我都有了哦"
+    assert with_gates(dict.fromkeys(fl.thresholds, 1.01)).classify(pattern).flags == screener.classify(pattern).flags

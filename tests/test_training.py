@@ -12,7 +12,10 @@ from wxscreen.training import corpus_sha256, load_corpus, train
 
 def test_retrain_gives_same_predictions(corpus, screener):
     meta = json.loads(resources.files("wxscreen").joinpath("data", "model", "metadata.json").read_text("utf-8"))
-    assert corpus_sha256(corpus["fit"]) == meta["corpus_sha256"], "shipped model is stale: run `wxscreen train corpora --out src/wxscreen/data/model`"
+    assert corpus_sha256(corpus["fit"]) == meta["corpus_sha256"], (
+        "shipped model is stale: run `wxscreen train corpora --out src/wxscreen/data/model`"
+    )
+    # the current code's settings (FLAG_*, HARD_NEGATIVE_WEIGHT): a shipped model built with others is stale too
     bundle = train(corpus["fit"], seed=meta["seed"])
     fresh = Screener(bundle)
     texts = [r.text for r in corpus["test"]]
@@ -51,3 +54,18 @@ def test_hard_negatives_weigh_more_in_the_classifier(corpus):
     # the weighted fit pulls its own hard negatives further from the risky labels
     risky = lambda s: s.scores["possible_scam"] + s.scores["suspicious"]  # noqa: E731
     assert sum(map(risky, pw)) < sum(map(risky, pp))
+
+
+def test_train_records_the_flagger_settings(corpus):
+    from wxscreen.training._train import FLAG_FIT, FLAG_GATES, FLAG_RISKY_GATES, FLAG_THRESHOLDS
+
+    recs = corpus["train"][:400]
+    meta = train(recs).metadata
+    assert meta["flag_fit"] == FLAG_FIT
+    assert meta["flag_thresholds"] == FLAG_THRESHOLDS
+    assert meta["flag_gates"] == FLAG_GATES
+    assert meta["flag_risky_gates"] == FLAG_RISKY_GATES
+    custom = train(recs, flag_fit={"ngram_max": 2, "C": 1.0}, flag_risky_gates={"threat": 0.4})
+    assert custom.metadata["flag_fit"] == {"ngram_max": 2, "C": 1.0}
+    assert custom.flagger.vec.ngram_range == (1, 2)
+    assert custom.flagger.risky_gates == {"threat": 0.4}

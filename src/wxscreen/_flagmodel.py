@@ -14,9 +14,10 @@ annotated spans of the training corpus, one sentence at a time:
   kind predicts the ``detail`` from the sentences that carry the kind.
 
 At inference the screener adds a learned flag for a kind only when no pattern
-of that kind fired in the message and P(kind | sentence) reaches the kind's
-threshold (stored in the model metadata, chosen on a development set, see
-``training``); its evidence is the whole sentence and its rule id is
+of that kind fired in the message, P(kind | sentence) reaches the kind's
+threshold and the label model's P(possible_scam) + P(suspicious) reaches the
+kind's risky gate (both stored in the model metadata, chosen on out-of-fold
+predictions, see ``training`` and ``benchmarks/flag_cv.py``); its evidence is the whole sentence and its rule id is
 ``learned:<kind>``.
 
 Inference normally runs on a numpy twin of the fitted estimators
@@ -99,6 +100,12 @@ class SentenceFlagger:
     gates : dict of str to float
         A pattern hit of a kind is dropped when every sentence it overlaps has
         P(kind | sentence) below the kind's gate (0 or absent: never dropped).
+    risky_gates : dict of str to float
+        A learned flag of a kind is raised only when the label model gives the
+        two risky labels (possible_scam + suspicious) together at least the
+        kind's risky gate (0 or absent: always). It keeps learned flags off
+        reports, quotes and the lender's own instructions that merely share
+        words with a request (对方说要我转到监管账户，我挂了).
     """
 
     vec: Any
@@ -106,13 +113,23 @@ class SentenceFlagger:
     detail_clf: dict[str, Any]
     thresholds: dict[str, float] = field(default_factory=dict)
     gates: dict[str, float] = field(default_factory=dict)
+    risky_gates: dict[str, float] = field(default_factory=dict)
     #: numpy twin of vec/kind_clf/detail_clf (``_linear.LinearFlagModel``): when set,
     #: prediction never touches scikit-learn (and the three may be unloaded: None / {})
     twin: Any = field(default=None, repr=False)
 
     @classmethod
     def fit(
-        cls, texts: Sequence[str], spans: Sequence[Sequence[tuple[str, str, int, int]]], *, seed: int = 0
+        cls,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[str, str, int, int]]],
+        *,
+        seed: int = 0,
+        ngram_max: int = 3,
+        C: float = 10.0,
+        class_weight: str | None = None,
+        min_df: int = 2,
+        details: bool = True,
     ) -> SentenceFlagger:
         """Fit from normalised texts and their gold flag spans.
 
@@ -124,6 +141,20 @@ class SentenceFlagger:
             Gold flags per message, offsets into the normalised text.
         seed : int, default=0
             Random state of the solvers (they are deterministic; kept for form).
+        ngram_max : int, default=3
+            Longest character n-gram (the shortest is 1).
+        C : float, default=10.0
+            Inverse regularisation strength of the per-kind models (the detail
+            models keep C=10).
+        class_weight : {None, "balanced"}, default=None
+            Class weights of the per-kind P(kind | sentence) models (the detail
+            models are never weighted).
+        min_df : int, default=2
+            Minimum number of training sentences an n-gram must occur in.
+        details : bool, default=True
+            Fit the detail models too; False leaves ``detail_clf`` empty (for
+            cross-validation of the kind models only: such a flagger cannot
+            get a numpy twin and predicts no hits).
 
         Returns
         -------
@@ -143,7 +174,12 @@ class SentenceFlagger:
                         hit[kind] = detail
                 gold.append(hit)
         vec = TfidfVectorizer(
-            analyzer="char", ngram_range=(1, 3), min_df=2, sublinear_tf=True, lowercase=False, dtype=np.float32
+            analyzer="char",
+            ngram_range=(1, ngram_max),
+            min_df=min_df,
+            sublinear_tf=True,
+            lowercase=False,
+            dtype=np.float32,
         )
         X = vec.fit_transform(units)
         kind_clf: dict[str, Any] = {}
@@ -152,13 +188,17 @@ class SentenceFlagger:
             y = np.array([kind in g for g in gold])
             if y.sum() < 2 or y.all():
                 continue
-            kind_clf[kind] = LogisticRegression(C=10.0, max_iter=3000, random_state=seed).fit(X, y)
+            kind_clf[kind] = LogisticRegression(
+                C=C, class_weight=class_weight, max_iter=3000, random_state=seed
+            ).fit(X, y)
+            if not details:
+                continue
             rows = np.flatnonzero(y)
-            details = [gold[i][kind] for i in rows]
-            if len(set(details)) == 1:
-                detail_clf[kind] = details[0]
+            seen = [gold[i][kind] for i in rows]
+            if len(set(seen)) == 1:
+                detail_clf[kind] = seen[0]
             else:
-                detail_clf[kind] = LogisticRegression(C=10.0, max_iter=3000, random_state=seed).fit(X[rows], details)
+                detail_clf[kind] = LogisticRegression(C=10.0, max_iter=3000, random_state=seed).fit(X[rows], seen)
         for vec_attr in ("stop_words_",):
             if hasattr(vec, vec_attr):
                 delattr(vec, vec_attr)

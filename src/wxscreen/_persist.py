@@ -214,8 +214,8 @@ def load_bundle(path: str | os.PathLike[str]) -> Bundle:
         if cached[1] is not None:
             from ._flagmodel import SentenceFlagger
 
-            thresholds, gates = _flag_knobs(p, meta)
-            loader.flagger = SentenceFlagger(None, {}, {}, thresholds, gates, twin=cached[1])
+            thresholds, gates, risky_gates = _flag_knobs(p, meta)
+            loader.flagger = SentenceFlagger(None, {}, {}, thresholds, gates, risky_gates, twin=cached[1])
         return Bundle(None, None, None, meta, tokenizer, flagger=loader.flagger, linear=cached[0], loader=loader)
     word, char, clf, flagger = _load_estimators(p, meta)
     twin = from_estimators(word, char, clf)
@@ -303,21 +303,23 @@ def _load_estimators(p: Path, meta: dict[str, Any]) -> tuple[Any, Any, Any, Any]
     return obj["word"], obj["char"], obj["clf"], flagger
 
 
-def _flag_knobs(p: Path, meta: dict[str, Any]) -> tuple[dict[str, float], dict[str, float]]:
-    """The learned flagger's per-kind thresholds and gates from the metadata.
+def _flag_knobs(p: Path, meta: dict[str, Any]) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """The learned flagger's per-kind thresholds, gates and risky gates from the metadata.
+
+    A bundle without ``flag_risky_gates`` (trained before they existed) gets none.
 
     Raises
     ------
     ModelLoadError
-        If either is not a mapping of flag kinds to numbers.
+        If any of them is not a mapping of flag kinds to numbers.
     """
     knobs = {}
-    for key in ("flag_thresholds", "flag_gates"):
+    for key in ("flag_thresholds", "flag_gates", "flag_risky_gates"):
         val = meta.get(key, {})
         if not isinstance(val, dict) or not all(isinstance(v, (int, float)) for v in val.values()):
             raise ModelLoadError(f"{p / META_FILE}: {key} must map flag kinds to numbers")
         knobs[key] = {str(k): float(v) for k, v in val.items()}
-    return knobs["flag_thresholds"], knobs["flag_gates"]
+    return knobs["flag_thresholds"], knobs["flag_gates"], knobs["flag_risky_gates"]
 
 
 def _twin_file(key: str) -> str:

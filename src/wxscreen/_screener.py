@@ -135,6 +135,7 @@ class Screener:
         norm: NormalizedText,
         lender: str | None = None,
         learned: Prediction | None = None,
+        risky: float = 1.0,
     ) -> tuple[list[Flag], bool]:
         flags: list[Flag] = []
         complete = True
@@ -155,6 +156,8 @@ class Screener:
             if "unofficial_transfer" not in have and not _payee_unofficial(norm.text, lender):
                 have.add("unofficial_transfer")  # the payee is the lender itself: nothing to learn
             scope = load_scope()
+            # a learned flag needs the label model to find the message risky enough (per kind)
+            have |= {k for k, g in fl.risky_gates.items() if risky < g}
             for hit in learned.hits:
                 if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
                     if not scope.vetoes_learned(norm.text, hit[2], hit[3]):
@@ -316,7 +319,8 @@ class Screener:
                     )
                 )
                 continue
-            flags, complete = self._flags(norm, lender, learned.get(i))
+            risky = probs[i][Label.POSSIBLE_SCAM.value] + probs[i][Label.SUSPICIOUS.value]
+            flags, complete = self._flags(norm, lender, learned.get(i), risky)
             label, rule_reasons = decide(
                 probs[i], flags, complete=complete, identity_money=load_scope().identity_money_ask(norm.text)
             )
