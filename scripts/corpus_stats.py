@@ -50,7 +50,7 @@ def main() -> None:
     out += ["", "Messages per author batch (id prefix): " + ", ".join(f"`{b}` {c}" for b, c in sorted(batches.items()))
             + "."]
     dev = load("dev.jsonl")
-    test_n = sum(1 for r in allr if r in load("test.jsonl"))
+    test_n = len(splits["test"])
     out += ["", f"Development set `dev.jsonl`: {len(dev)} messages "
             f"({dict(Counter(r['label'] for r in dev))}); "
             f"{sum('hard_negative' in r.get('tags', []) for r in dev)} hard negatives. "
