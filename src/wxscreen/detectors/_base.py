@@ -606,9 +606,10 @@ class PatternDetector:
             low = candidates & -candidates
             candidates ^= low
             pat = patterns[low.bit_length() - 1]
-            if not pat.may_match_rest(keys):
+            checks = pat._checks or pat._get_checks()
+            if not checks[1](keys):
                 continue
-            rx = pat.regex_for(text, present)
+            rx = pat.regex_for(text, present) if pat._guards else pat._compiled.get("regex") or pat.regex
             if rx is None:
                 continue
             matches = []
