@@ -113,3 +113,14 @@ def test_shipped_guards_keep_every_match(corpus):
             if got != full:
                 lost.append((p.id, t))
     assert lost == []
+
+
+def test_a_used_detector_pickles():
+    import pickle
+
+    det = _detector("(?:我是警察|民警)<<nowarn>><<hasctx>>")
+    t = normalize("我是警察，你的贷款逾期了").text
+    hits = det.detect(normalize(t))[0]
+    assert hits and det.patterns[0]._checks is not None
+    again = pickle.loads(pickle.dumps(det))
+    assert again.detect(normalize(t))[0] == hits

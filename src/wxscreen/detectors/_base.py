@@ -193,6 +193,10 @@ class Pattern:
         self._formula = value
         self._checks = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        # the compiled prefilter checks are generated functions: rebuilt on first use after unpickling
+        return {**self.__dict__, "_checks": None}
+
     def _get_checks(self) -> tuple[Callable[[frozenset[str]], bool], Callable[[frozenset[str]], bool]]:
         """``(full, rest)``: :meth:`may_match` as one compiled test, and the same without ``required[0]``."""
         checks = self._checks
