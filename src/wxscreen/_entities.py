@@ -87,7 +87,7 @@ from typing import Any
 import regex
 
 from ._mask import _mask_digits, mask_identifiers
-from ._normalize import NormalizedText, _nfkc_step, _strip_invisible, _t2s_step
+from ._normalize import NormalizedText, _nfkc_step, _strip_invisible, _t2s_converter, _t2s_step
 
 __all__ = ["ENTITY_TYPES", "LENDERS", "extract_entities", "entity_view"]
 
@@ -131,6 +131,7 @@ class _NfkcTable(dict[int, str]):
 
 _NFKC_TABLE = _NfkcTable()
 _SLOW_CHARS = regex.compile(r"[\p{Cf}\ufe00-\ufe0f\u20e3\ud800-\udfff]")
+_ANY_DIGIT = regex.compile(r"\d")  # any Unicode decimal digit, as \d in the patterns below
 _HAN_ANY = regex.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
 
 
@@ -155,7 +156,10 @@ def entity_view(raw: str) -> NormalizedText:
         if len(folded) == n:
             text = folded
             if _HAN_ANY.search(folded):
-                text = "".join(_t2s_step((list(folded), [], []))[0])
+                # one OpenCC call on the string; the character-list path when a
+                # character is U+FFFD (kept as it was) or OpenCC changed the length
+                conv = "" if "\ufffd" in folded else _t2s_converter().convert(folded)  # type: ignore[attr-defined]
+                text = conv if len(conv) == n else "".join(_t2s_step((list(folded), [], []))[0])
             return NormalizedText(raw, text, tuple(range(n)), tuple(range(1, n + 1)), 0)
     c, invisible, in_words = _strip_invisible(raw)
     c = _t2s_step(_nfkc_step(c))
@@ -632,8 +636,8 @@ def _money_context(t: str, a: int) -> bool:
     return bool(_MONEY_CUE.search(_clause_before(t, a, 8)))
 
 
-def _find_amounts(t: str, cl: _Claims, out: list[_Hit]) -> None:
-    for m in _AMOUNT.finditer(t):
+def _find_amounts(t: str, cl: _Claims, out: list[_Hit], digits: bool = True) -> None:
+    for m in _AMOUNT.finditer(t) if digits else ():  # every arabic amount has a digit
         a, b = m.span()
         if m.group("unit") is None and m.group("b") is None and t[b - 1 : b].isspace():
             b -= 1
@@ -747,16 +751,22 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
     t = view.text
     cl = _Claims(len(t))
     hits: list[_Hit] = []
-    _find_urls(t, cl, hits)
+    # finders whose every pattern needs a digit (or a "." / "://" for URLs) are
+    # skipped on texts without one: they would find nothing and claim nothing
+    digits = _ANY_DIGIT.search(t) is not None
+    if "." in t or "://" in t:
+        _find_urls(t, cl, hits)
     _find_cases(t, cl, hits)
-    _find_ids(t, cl, hits)
-    _find_cards(t, cl, hits)
+    if digits:
+        _find_ids(t, cl, hits)
+        _find_cards(t, cl, hits)
     _find_handles(t, cl, hits)
-    _find_phones(t, cl, hits)
+    if digits:
+        _find_phones(t, cl, hits)
     _find_lenders(t, cl, hits)
     _find_deadlines(t, now, cl, hits)
     _find_overdue(t, cl, hits)
-    _find_amounts(t, cl, hits)
+    _find_amounts(t, cl, hits, digits)
     hits.sort(key=lambda h: (h.start, h.end))
     out: list[dict[str, Any]] = []
     for h in hits:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -18,7 +19,7 @@ else:  # pragma: no cover
 from .._errors import DetectorSpecError
 from .._normalize import NormalizedText
 from .._resources import data_path
-from ._prefilter import Formula, analyse, satisfies, save_memo, text_keys, unpack_formula
+from ._prefilter import Formula, analyse, compile_check, save_memo, text_keys, unpack_formula
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
 __all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
@@ -31,6 +32,17 @@ PATTERN_TIMEOUT = 1.0
 #: Matches of one pattern evaluated per text; more add no evidence, only time.
 MAX_MATCHES_PER_PATTERN = 50
 _MACRO = regex.compile(r"<<([a-z_]+)>>")
+#: A pattern's trailing macro references (``…<<nowarn>><<hasctx>>``).
+_TAIL = regex.compile(r"(?:<<[a-z_]+>>)+$")
+#: Proximity guards, recognised by the exact shape of their macro definition:
+#: ``(?<!<<w>>[\s\S]{0,N}?)(?![\s\S]{0,N}?<<w>>)`` (no ``w`` within N characters)
+#: and ``(?:(?<=<<c>>[\s\S]{0,N}?)|(?=[\s\S]{0,N}?<<c>>))`` (some ``c`` within N).
+_NOT_NEAR = regex.compile(
+    r"\(\?<!<<([a-z_]+)>>\[\\s\\S\]\{0,(\d+)\}\?\)\(\?!\[\\s\\S\]\{0,(\d+)\}\?<<([a-z_]+)>>\)"
+)
+_NEAR = regex.compile(
+    r"\(\?:\(\?<=<<([a-z_]+)>>\[\\s\\S\]\{0,(\d+)\}\?\)\|\(\?=\[\\s\\S\]\{0,(\d+)\}\?<<([a-z_]+)>>\)\)"
+)
 _Regex: TypeAlias = "regex.Pattern[str]"  # the name ``regex`` is a property inside Pattern
 
 
@@ -92,6 +104,7 @@ class Pattern:
         self.detail = spec.detail
         self.score = spec.score
         self._where = where
+        self._macros = macros
         self._src = {
             field: _expand(src, macros, f"{where}.{field}")
             for field, src in (
@@ -104,6 +117,15 @@ class Pattern:
             if src is not None
         }
         self._compiled: dict[str, regex.Pattern[str] | None] = {}
+        body, self._guards = _trailing_guards(spec.regex, macros, where)
+        self._body = body
+        self._guard_refs = [g[0] for g in self._guards]
+        #: the guards apply to every match (the body has no top-level ``|``), not to its last branch only
+        self._top_level = bool(self._guards) and not _has_top_level_bar(_expand(body, macros, f"{where}.regex"))
+        #: ``regex`` without some of its trailing "no w nearby" guards, compiled on first use
+        #: for texts holding no ``w`` at all (see :meth:`regex_for`).
+        self._variants: dict[tuple[str, ...], regex.Pattern[str]] = {}
+        self._checks: tuple[Callable[[frozenset[str]], bool], Callable[[frozenset[str]], bool]] | None = None
         #: Character sets every match must touch (see ``_prefilter``); a text
         #: missing one of them is skipped without running — or compiling — the regex.
         analysis = {field: analyse(src) for field, src in self._src.items()}
@@ -169,6 +191,19 @@ class Pattern:
     @formula.setter
     def formula(self, value: Formula) -> None:
         self._formula = value
+        self._checks = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # the compiled prefilter checks are generated functions: rebuilt on first use after unpickling
+        return {**self.__dict__, "_checks": None}
+
+    def _get_checks(self) -> tuple[Callable[[frozenset[str]], bool], Callable[[frozenset[str]], bool]]:
+        """``(full, rest)``: :meth:`may_match` as one compiled test, and the same without ``required[0]``."""
+        checks = self._checks
+        if checks is None:
+            f = self.formula
+            checks = self._checks = (compile_check(self.required, f), compile_check(self.required[1:], f))
+        return checks
 
     def may_match(self, keys: frozenset[str]) -> bool:
         """Return False when a text with these keys cannot match :attr:`regex`.
@@ -178,10 +213,134 @@ class Pattern:
         keys : frozenset of str
             The text's characters and bigrams (``_prefilter.text_keys``).
         """
-        return all(not keys.isdisjoint(s) for s in self.required) and satisfies(self.formula, keys)
+        return self._get_checks()[0](keys)
+
+    def may_match_rest(self, keys: frozenset[str]) -> bool:
+        """:meth:`may_match` for a text already known to touch ``required[0]`` (the detector's index)."""
+        return self._get_checks()[1](keys)
+
+    def regex_for(self, text: str, present: dict[str, bool]) -> _Regex | None:
+        """The cue regex to run on ``text``: :attr:`regex`, or an equivalent cheaper one, or None.
+
+        The impersonation patterns end in proximity guards — "no warning word
+        within 300 characters" (``<<nowarn>>``), "some debt context within 300
+        characters" (``<<hasctx>>``) — lookarounds that would otherwise be
+        tried at every candidate end position. When the text holds no warning
+        word at all, "none nearby" holds everywhere and the guard is left out;
+        when it holds no context word at all, "some nearby" holds nowhere and
+        the pattern cannot match (None). Either way the matches are exactly
+        those of :attr:`regex`.
+
+        Parameters
+        ----------
+        text : str
+            The normalised text.
+        present : dict of str to bool
+            Memo of word-regex source -> whether it matches somewhere in ``text``
+            (shared by the patterns of one text).
+
+        Returns
+        -------
+        regex.Pattern or None
+            None when the pattern cannot match ``text``.
+        """
+        if not self._guards:
+            return self.regex
+        kept: list[str] = []
+        for ref, word, near in self._guards:
+            has = _present(word, text, present)
+            if near and not has:
+                if self._top_level:
+                    return None
+                kept.append("(?!)")  # the guard fails wherever it is tried
+            elif near or has:
+                kept.append(ref)
+        if kept == self._guard_refs:
+            return self.regex
+        key = tuple(kept)
+        pat = self._variants.get(key)
+        if pat is None:
+            src = _expand(self._body + "".join(kept), self._macros, f"{self._where}.regex")
+            pat = self._variants[key] = regex.compile(src, regex.V0)
+        return pat
 
     def __repr__(self) -> str:
         return f"Pattern({self.id!r}, detail={self.detail!r}, score={self.score})"
+
+
+def _trailing_guards(raw: str, macros: dict[str, str], where: str) -> tuple[str, tuple[tuple[str, str, bool], ...]]:
+    """Split ``raw`` into its body and its trailing proximity guards.
+
+    Returns ``(body, guards)``; each guard is ``(reference, word source
+    (macros expanded), near)``, ``near`` False for a "no word nearby" guard
+    (:data:`_NOT_NEAR`) and True for a "some word nearby" one (:data:`_NEAR`).
+    Only the run of guards at the very end of ``raw`` is taken (any other
+    macro ends the run), so ``body + "".join(references)`` is ``raw``.
+    """
+    tail = _TAIL.search(raw)
+    if tail is None:
+        return raw, ()
+    refs = _MACRO.findall(tail.group())
+    guards: list[tuple[str, str, bool]] = []
+    for name in reversed(refs):
+        definition = macros.get(name, "")
+        m = _NOT_NEAR.fullmatch(definition) or _NEAR.fullmatch(definition)
+        if m is None or m.group(1) != m.group(4) or m.group(2) != m.group(3) or m.group(1) not in macros:
+            break
+        word = _expand(f"<<{m.group(1)}>>", macros, f"{where}.regex")
+        guards.append((f"<<{name}>>", word, m.re is _NEAR))
+    guards.reverse()
+    return raw[: len(raw) - sum(len(g[0]) for g in guards)], tuple(guards)
+
+
+def _has_top_level_bar(src: str) -> bool:
+    """True when the regex source ``src`` has an alternation ``|`` outside all groups and classes."""
+    depth = 0
+    i = 0
+    in_class = False
+    while i < len(src):
+        ch = src[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            if ch == "]":
+                in_class = False
+        elif ch == "[":
+            in_class = True
+            if src[i + 1 : i + 2] == "^":
+                i += 1
+            if src[i + 1 : i + 2] == "]":
+                i += 1  # a literal ] first in the class
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _word_regex(src: str) -> _Regex | None:
+    try:
+        return regex.compile(src, regex.V0)
+    except regex.error:
+        return None
+
+
+def _present(word: str, text: str, memo: dict[str, bool]) -> bool:
+    """Whether ``word`` (a regex source) matches anywhere in ``text`` (True when unsure), memoised in ``memo``."""
+    has = memo.get(word)
+    if has is None:
+        pat = _word_regex(word)
+        try:
+            has = pat is None or pat.search(text, timeout=PATTERN_TIMEOUT) is not None
+        except TimeoutError:
+            has = True  # unknown: keep the guard
+        memo[word] = has
+    return has
 
 
 def _thousands(text: str, i: int) -> bool:
@@ -446,17 +605,21 @@ class PatternDetector:
         index = self._index
         for k in keys & self._index_keys:
             candidates |= index[k]
-        for i, pat in enumerate(self.patterns):
-            if not candidates >> i & 1:
-                continue  # the text has no key of the pattern's first key set
-            req = pat.required
-            if len(req) > 1 and not all(not keys.isdisjoint(r) for r in req[1:]):
+        patterns = self.patterns
+        present: dict[str, bool] = {}
+        while candidates:  # patterns whose first key set the text touches, in order
+            low = candidates & -candidates
+            candidates ^= low
+            pat = patterns[low.bit_length() - 1]
+            checks = pat._checks or pat._get_checks()
+            if not checks[1](keys):
                 continue
-            if pat.formula and not satisfies(pat.formula, keys):
+            rx = pat.regex_for(text, present) if pat._guards else pat._compiled.get("regex") or pat.regex
+            if rx is None:
                 continue
             matches = []
             try:
-                for m in pat.regex.finditer(text, timeout=PATTERN_TIMEOUT):
+                for m in rx.finditer(text, timeout=PATTERN_TIMEOUT):
                     matches.append(m)
                     if len(matches) >= MAX_MATCHES_PER_PATTERN:
                         break

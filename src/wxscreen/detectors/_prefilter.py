@@ -25,6 +25,7 @@ import os
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import regex
@@ -39,8 +40,8 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as _p  # type: ignore[no-redef]
 
 __all__ = [
-    "analyse", "parses", "required_char_sets", "required_formula", "satisfies", "save_memo", "text_keys",
-    "unpack_formula",
+    "analyse", "compile_check", "parses", "required_char_sets", "required_formula", "satisfies", "save_memo",
+    "text_keys", "unpack_formula",
 ]
 
 #: Key sets larger than this are not worth checking.
@@ -313,6 +314,55 @@ def satisfies(formula: Formula, keys: frozenset[str]) -> bool:
                 return False
         elif not any(satisfies(a, keys) for a in x):
             return False
+    return True
+
+
+def compile_check(sets: CharSets, formula: Formula) -> Callable[[frozenset[str]], bool]:
+    """Return one function equivalent to ``all key sets touched and satisfies(formula, keys)``.
+
+    :func:`satisfies` walks the formula recursively for every text; this
+    writes the same test once as a single Python expression (the key sets are
+    bound as names, never written into the source), so a text is checked with
+    one call and no recursion.
+
+    Parameters
+    ----------
+    sets : tuple of frozenset of str
+        Key sets that must all be touched (e.g. ``Pattern.required[1:]``).
+    formula : Formula
+        A :func:`required_formula` result.
+
+    Returns
+    -------
+    callable
+        ``check(keys) -> bool`` for a text's :func:`text_keys`.
+    """
+    names: dict[str, frozenset[str]] = {}
+
+    def name_of(keyset: frozenset[str]) -> str:
+        n = f"_s{len(names)}"
+        names[n] = keyset
+        return n
+
+    def conj(items: Formula) -> str:
+        parts = []
+        for x in items:
+            if type(x) is frozenset:
+                parts.append(f"not k.isdisjoint({name_of(x)})")
+            else:
+                parts.append("(" + " or ".join(conj(a) for a in x) + ")")
+        return " and ".join(parts) or "True"
+
+    body = conj((*sets, *formula))
+    if body == "True":
+        return _always_true
+    namespace: dict[str, Any] = {"__builtins__": {}, **names}
+    exec(compile(f"def check(k):\n    return {body}\n", "<prefilter>", "exec"), namespace)  # noqa: S102 - names only
+    check: Callable[[frozenset[str]], bool] = namespace["check"]
+    return check
+
+
+def _always_true(keys: frozenset[str]) -> bool:
     return True
 
 
