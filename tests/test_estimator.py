@@ -93,11 +93,18 @@ def test_rules_false_is_argmax_and_rules_true_is_the_screener(data):
     assert list(with_rules.predict(texts)) == [s.label.value for s in screened]
 
 
-def test_same_model_as_train(fitted, sample):
+def test_same_model_as_train(sample):
+    from wxscreen.training._train import HARD_NEGATIVE_WEIGHT
+
     bundle = train(sample, seed=0)
     texts = [r.text for r in sample]
+    weights = [HARD_NEGATIVE_WEIGHT if "hard_negative" in r.tags else 1.0 for r in sample]
+    assert 1.0 < max(weights)  # the sample holds hard negatives, so the weights matter
+    est = WxScreenClassifier().fit(texts, [r.label.value for r in sample], sample_weight=weights)
     expected = bundle.predict_proba(bundle.transform([normalize(t).text for t in texts]))
-    assert np.allclose(fitted.predict_proba(texts), expected, atol=1e-12)
+    assert np.allclose(est.predict_proba(texts), expected, atol=1e-12)
+    with pytest.raises(ValueError, match="sample_weight"):
+        WxScreenClassifier().fit(texts, [r.label.value for r in sample], sample_weight=weights[:-1])
 
 
 def test_fit_is_deterministic_and_refit_replaces(data, fitted):

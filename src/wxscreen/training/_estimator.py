@@ -118,7 +118,7 @@ class WxScreenClassifier(ClassifierMixin, BaseEstimator):
         if isinstance(self.random_state, bool) or not isinstance(self.random_state, (int, np.integer)):
             raise ValueError(f"random_state must be an int, got {self.random_state!r}")
 
-    def fit(self, X: Any, y: Any) -> WxScreenClassifier:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> WxScreenClassifier:
         """Fit features, SVM and calibration on raw messages.
 
         Parameters
@@ -127,6 +127,11 @@ class WxScreenClassifier(ClassifierMixin, BaseEstimator):
             Raw messages.
         y : array-like of str, length n_samples
             Label values (``"possible_scam"`` …) or :class:`wxscreen.Label`.
+        sample_weight : array-like of float, length n_samples, optional
+            Per-message weight in the SVM loss and the calibration (default: all
+            1). :func:`wxscreen.training.train` weighs records tagged
+            ``hard_negative`` :data:`~wxscreen.training._train.HARD_NEGATIVE_WEIGHT`;
+            pass the same weights to fit the same classifier.
 
         Returns
         -------
@@ -141,8 +146,9 @@ class WxScreenClassifier(ClassifierMixin, BaseEstimator):
             If a sample is not a ``str``.
         ValueError
             For a bad parameter, an unknown label, ``len(X) != len(y)``, fewer
-            than two classes, or a class with fewer than ``calibration_cv``
-            samples.
+            than two classes, a class with fewer than ``calibration_cv``
+            samples, or ``sample_weight`` of the wrong length or with a
+            negative or non-finite value.
         """
         from ._train import fit_bundle
 
@@ -162,10 +168,18 @@ class WxScreenClassifier(ClassifierMixin, BaseEstimator):
                 f"every class needs at least calibration_cv={self.calibration_cv} samples; "
                 f"{classes[counts.argmin()]!r} has {counts.min()}"
             )
+        weights = None
+        if sample_weight is not None:
+            weights = np.asarray(sample_weight, dtype=np.float64).ravel()
+            if len(weights) != len(texts):
+                raise ValueError(f"X has {len(texts)} samples but sample_weight has {len(weights)}")
+            if not np.all(np.isfinite(weights)) or weights.min() < 0:
+                raise ValueError("sample_weight must be finite and >= 0")
         self.bundle_ = fit_bundle(
             texts,
             labels,
             seed=int(self.random_state),
+            sample_weight=weights,
             C=float(self.C),
             calibration=self.calibration,
             calibration_cv=self.calibration_cv,

@@ -65,7 +65,14 @@ FLAG_RISKY_GATES: dict[str, float] = {
 # hard negatives: see benchmarks/results/flag_cv.md.
 
 
-def fit_bundle(texts: Sequence[str], labels: Sequence[str], *, seed: int = 0, **params: Any) -> Bundle:
+def fit_bundle(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    seed: int = 0,
+    sample_weight: Sequence[float] | None = None,
+    **params: Any,
+) -> Bundle:
     """Normalise, featurise and fit the text classifier (no learned flagger).
 
     The classifier half of :func:`train`, shared with
@@ -81,6 +88,8 @@ def fit_bundle(texts: Sequence[str], labels: Sequence[str], *, seed: int = 0, **
         Label values.
     seed : int, default=0
         Seed of the SVM and the calibration folds.
+    sample_weight : sequence of float, length n_samples, optional
+        Per-message weight in the SVM loss and the calibration (default: all 1).
     **params
         Passed to :func:`wxscreen._features.build_estimators` (``C``,
         ``calibration``, ``calibration_cv``, ``min_df``, ``char_max_features``,
@@ -94,7 +103,12 @@ def fit_bundle(texts: Sequence[str], labels: Sequence[str], *, seed: int = 0, **
     """
     norms = [normalize(t) for t in texts]
     return _fit_classifier(
-        [n.text for n in norms], labels, seed=seed, hidden=[n.invisible_in_words for n in norms], **params
+        [n.text for n in norms],
+        labels,
+        seed=seed,
+        hidden=[n.invisible_in_words for n in norms],
+        sample_weight=sample_weight,
+        **params,
     )
 
 
