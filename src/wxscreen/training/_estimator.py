@@ -179,7 +179,7 @@ class WxScreenClassifier(ClassifierMixin, BaseEstimator):
             texts,
             labels,
             seed=int(self.random_state),
-            sample_weight=weights,
+            sample_weight=None if weights is None else weights.tolist(),
             C=float(self.C),
             calibration=self.calibration,
             calibration_cv=self.calibration_cv,
