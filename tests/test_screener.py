@@ -168,7 +168,12 @@ def test_mask_more_formats(text, hidden):
 
 @pytest.mark.parametrize(
     "text",
-    ["不要把身份证号发给别人", "别把身份证照片发给网上的人", "千万别把身份证号和银行卡号发给陌生人"],
+    [
+        "不要把身份证号发给别人",
+        "别把身份证照片发给网上的人",
+        "千万别把身份证号和银行卡号发给陌生人",
+        "你把收款码发我，我扫给你。",  # the sender pays the reader
+    ],
 )
 def test_learned_flagger_respects_warnings(screener, text):
     assert screener.classify(text).flags == []
