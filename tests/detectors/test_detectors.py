@@ -61,9 +61,15 @@ PDR_POS = [
     ("请提供银行卡号6222 0212 3456 7890 123和身份证号", {"id_number", "bank_card"}),
     ("麻烦发一下身份证号码11010119900101123X以及银行卡号", {"id_number", "bank_card"}),
     ("请勿向他人透露验证码，但我是官方客服，验证码可以告诉我。", {"verification_code"}),
+    # a warning first, then the ask in a clause of its own: the warning does not cover the ask
+    ("切勿泄露验证码，收到后发我核对。", {"verification_code"}),
+    ("请勿向他人透露验证码，稍后收到后直接回复给我即可。", {"verification_code"}),
+    ("验证码不要给别人，给我就行。", {"verification_code"}),
 ]
 
 PDR_NEG = [
+    "验证码是您的隐私，任何人索要都不要发给对方。",
+    "我自己的卡号我当然知道，你们别老在电话里念我的卡号，旁边有人听着呢",
     "请勿向他人透露验证码，任何人索要都不要给。",
     "您尾号1234的银行卡已绑定，身份证号110101199001011234的实名认证已完成",
     "不要把身份证号发给别人",

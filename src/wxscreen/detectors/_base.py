@@ -637,11 +637,30 @@ class PatternDetector:
     def _evaluate(
         self, pat: Pattern, text: str, s: int, e: int, norm: NormalizedText, lender: str | None = None
     ) -> Hit | None:
+        hit = self._judge(pat, text, s, e, s, norm, lender)
+        if hit is None:
+            # A match that runs over a clause break (验证码，收到后发我) asks in its last clause: a
+            # warning in the first one (切勿泄露验证码，收到后发我核对) does not cover that ask.
+            cut = max((i for i in range(s + 1, e) if text[i] in self.scope._breaks and not _thousands(text, i)),
+                      default=None)
+            if (
+                cut is not None
+                and self.kind == "personal_data_request"
+                and _ASK_TO_ME.search(text, cut + 1, e)
+                and not self.scope._neg.search(text, cut + 1, e)
+            ):
+                hit = self._judge(pat, text, s, e, cut + 1, norm, lender)
+        return hit
+
+    def _judge(
+        self, pat: Pattern, text: str, s: int, e: int, at: int, norm: NormalizedText, lender: str | None
+    ) -> Hit | None:
+        """The hit ``text[s:e]`` of ``pat`` with its scope and context read from position ``at`` on, or None."""
         scope = self.scope
-        w = scope.weight(text, s, e)
+        w = scope.weight(text, at, e)
         if w == 0.0:
             return None
-        a, b = scope.clause(text, s, e)
+        a, b = scope.clause(text, at, e)
         if pat.unless is not None and pat.unless.search(text, a, b):
             return None
         if pat.needs is not None and not pat.needs.search(text, a, b):
@@ -664,6 +683,9 @@ class PatternDetector:
             return None
         return Hit(self.kind, pat.detail, s, e, pat.id, round(score, 4), context)
 
+
+#: The sender as the recipient of data (发我, 告诉我, 回复给我, 报给客服): the ask of a data request.
+_ASK_TO_ME = regex.compile(r"(?:发|告诉|给|回复|报|念|读|说|截图)(?:给|到|一下)?(?:我|本号|客服|专员)")
 
 _LAST_KEYS: tuple[str, frozenset[str]] = ("", frozenset())
 
