@@ -487,3 +487,23 @@ def test_screen_chat_takes_the_lender_as_classify_does(screener, tmp_path, capsy
         assert "unofficial_transfer" in capsys.readouterr().out
         assert main([*cmd, "--me", "张先生", "--lender", "锦程信息咨询有限公司"]) == 0
         assert "unofficial_transfer" not in capsys.readouterr().out
+
+
+def test_the_speaker_a_risky_sender_writes_to_by_name_is_the_borrower():
+    from wxscreen import screen_chat
+
+    now = dt.datetime(2025, 3, 3, 9, 0)
+    impostor = (
+        "小李 昨天 20:15\n老王，是我，我换号了\n"
+        "小李 昨天 20:16\n我这边出了点急事，你先帮我转3000到这个卡上，户名刘敏\n"
+        "老王 昨天 20:30\n你先打个电话给我\n"
+        "小李 昨天 20:31\n开会不方便接电话，急\n"
+    )
+    res = screen_chat(impostor, now=now)
+    assert res.borrower == "老王" and res.label.value == "possible_scam"
+    # a borrower naming the collector (李专员，…) in plain replies stays the borrower
+    reply = (
+        "李专员 2025/3/2 10:22\n你这笔已经逾期两个月了，今天不还我们就联系你单位领导\n"
+        "张伟 2025/3/2 10:30\n李专员，我下周发工资就还，别找我单位\n"
+    )
+    assert screen_chat(reply, now=now).borrower == "张伟"

@@ -864,6 +864,21 @@ def _infer_borrower(
                 owners.add(owner)
     if len(owners) == 1:
         return owners.pop()
+    # The paste's owner is the one a risky sender writes to by name: a top-level message that
+    # opens with another candidate's name (老王，是我 / 张先生，您的借款…), from a speaker with a
+    # risky message, names the reader (a borrower's own 李专员，宽限几天 does not count: it is rarely risky).
+    risky_speakers = {
+        p.speaker for p, r in zip(parsed, results, strict=True) if p.depth == 0 and r.label in RISKY_LABELS
+    }
+    addressed = {
+        n
+        for p in parsed
+        if p.depth == 0 and p.speaker in risky_speakers and not p.is_record
+        for n in candidates
+        if n != p.speaker and regex.match(rf"\s*@?{regex.escape(n)}\s*[,，:：!！]", text[p.start : p.end])
+    }
+    if len(addressed) == 1:
+        return addressed.pop()
     return min(candidates, key=debt_score)
 
 
