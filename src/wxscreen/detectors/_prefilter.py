@@ -63,6 +63,21 @@ _MEMO: list[dict[str, tuple[bool, CharSets, bytes]]] = []
 _DIRTY = [False]
 
 
+
+def _parse(source: str) -> Any:
+    """Python's regex syntax tree of ``source``, or None when it cannot give a filter.
+
+    None for syntax Python's parser rejects (the ``regex`` module accepts more)
+    and for case-insensitive or verbose patterns (their literals are not the text's).
+    """
+    try:
+        tree = _p.parse(_PROPS.sub(r"\\d", source))
+    except Exception:  # noqa: BLE001 - any syntax Python's parser rejects: no filter
+        return None
+    if tree.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+        return None
+    return tree
+
 def required_char_sets(source: str) -> CharSets:
     """Return key sets every text with a non-empty match of ``source`` must touch.
 
@@ -83,11 +98,8 @@ def required_char_sets(source: str) -> CharSets:
         Most selective first; possibly empty (no usable requirement): then
         the pattern always runs.
     """
-    try:
-        tree = _p.parse(_PROPS.sub(r"\\d", source))
-    except Exception:  # noqa: BLE001 - any syntax Python's parser rejects: no filter
-        return ()
-    if tree.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+    tree = _parse(source)
+    if tree is None:
         return ()
     keysets = {frozenset(_key(x) for x in f) for f in _seq(list(tree))}
     return tuple(sorted((k for k in keysets if k), key=_cost))
@@ -228,11 +240,8 @@ def required_formula(source: str, skip: CharSets = ()) -> Formula:
     tuple
         The conjunction; empty when nothing beyond ``skip`` is known.
     """
-    try:
-        tree = _p.parse(_PROPS.sub(r"\\d", source))
-    except Exception:  # noqa: BLE001 - any syntax Python's parser rejects: no filter
-        return ()
-    if tree.state.flags & (_c.SRE_FLAG_IGNORECASE | _c.SRE_FLAG_VERBOSE):
+    tree = _parse(source)
+    if tree is None:
         return ()
     done = set(skip)
     return _simplify(tuple(x for x in _formula(list(tree), 0) if x not in done))
