@@ -216,3 +216,13 @@ def test_risky_gate_keeps_learned_flags_of_messages_the_label_model_finds_benign
     # a pattern hit is not subject to the risky gate
     pattern = "你家里人电话我都有了哦"
     assert with_gates(dict.fromkeys(fl.thresholds, 1.01)).classify(pattern).flags == screener.classify(pattern).flags
+
+
+def test_learned_evidence_is_the_telling_clause(raw_screener):
+    """A learned flag points at the clause that carries it, not at the whole sentence."""
+    text = "只要给我们3000服务费，就能帮你办停息挂账"
+    flags = [f for f in raw_screener.classify(text).flags if f.rule.startswith("learned:")]
+    assert flags
+    for f in flags:
+        assert text[f.start : f.end] == f.evidence
+        assert "，" not in f.evidence and len(f.evidence) < len(text)

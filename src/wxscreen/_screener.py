@@ -40,6 +40,9 @@ def _check_text(text: object) -> str:
     return text
 
 
+#: Where a learned flag's sentence is cut into clauses to find its evidence (``Screener._narrow``).
+_CLAUSE_CUTS = frozenset(",，、:：")
+
 class Screener:
     """Screens WeChat messages: label, calibrated scores, flags with evidence.
 
@@ -174,6 +177,7 @@ class Screener:
                 )
             )
         for kind, detail, ns, ne, p in best.values():
+            ns, ne = self._narrow(norm.text, kind, ns, ne, p)
             s, e = norm.raw_span(ns, ne)
             flags.append(
                 Flag.model_construct(
@@ -183,6 +187,37 @@ class Screener:
             )
         flags.sort(key=lambda f: (f.start, f.end, f.kind))
         return flags, complete
+
+    def _narrow(self, text: str, kind: str, start: int, end: int, p_sentence: float) -> tuple[int, int]:
+        """The clause of a learned hit's sentence that the flagger finds most telling of ``kind``.
+
+        A learned flag is found on a whole sentence; its evidence should point at
+        the words that carry it. The sentence ``text[start:end]`` is cut at
+        commas, colons and enumeration commas; when it has more than one clause,
+        the flagger scores each on its own and the best one becomes the evidence
+        if it tells the kind at least as surely as the whole sentence
+        (``p_sentence``); else the sentence stays.
+        """
+        fl = self.bundle.flagger
+        cuts = [start] + [i + 1 for i in range(start, end) if text[i] in _CLAUSE_CUTS] + [end + 1]
+        parts = [(a, b - 1 if b <= end else end) for a, b in zip(cuts, cuts[1:], strict=False)]
+        parts = [(a, b) for a, b in parts if any(ch.isalnum() for ch in text[a:b])]
+        if len(parts) < 2:
+            return start, end
+        preds = fl.predict([text[a:b] for a, b in parts])
+        scored = [
+            (pr.sentences[0][2].get(kind, 0.0), a, b) for pr, (a, b) in zip(preds, parts, strict=True) if pr.sentences
+        ]
+        if not scored:
+            return start, end
+        p, a, b = max(scored)
+        if p < p_sentence:
+            return start, end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and (text[b - 1].isspace() or text[b - 1] in _CLAUSE_CUTS):
+            b -= 1
+        return (a, b) if b > a else (start, end)
 
     def _entities(self, raw: str, now: dt.datetime | None) -> list[Entity]:
         found = extract_entities(raw, now=now, mask=self.mask_identifiers)
