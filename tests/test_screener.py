@@ -226,3 +226,10 @@ def test_learned_evidence_is_the_telling_clause(raw_screener):
     for f in flags:
         assert text[f.start : f.end] == f.evidence
         assert "，" not in f.evidence and len(f.evidence) < len(text)
+
+
+def test_one_letter_and_a_symbol_raise_no_learned_flag(raw_screener):
+    # found by the long Hypothesis profile: 'C\ud800' (read as 'C\ufffd') drew a learned off_platform flag
+    s = raw_screener.classify("C\ud800")
+    assert s.flags == []
+    assert json.loads(s.model_dump_json())["label"]

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
+import regex
+
 from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
 from ._entities import extract_entities
@@ -39,6 +41,13 @@ def _check_text(text: object) -> str:
         raise TypeError(f"expected a str message, got {type(text).__name__}")
     return text
 
+
+def _word_chars(text: str, start: int, end: int) -> int:
+    """Number of Han characters and letters in ``text[start:end]``."""
+    return len(_WORD_CHAR.findall(text, start, end))
+
+
+_WORD_CHAR = regex.compile(r"\p{Han}|\p{L}")
 
 #: Where a learned flag's sentence is cut into clauses to find its evidence (``Screener._narrow``).
 _CLAUSE_CUTS = frozenset(",，、:：")
@@ -162,6 +171,8 @@ class Screener:
             # a learned flag needs the label model to find the message risky enough (per kind)
             have |= {k for k, g in fl.risky_gates.items() if risky < g}
             for hit in learned.hits:
+                if _word_chars(norm.text, hit[2], hit[3]) < 2:
+                    continue  # a sentence of one letter and symbols (C\ufffd) says nothing the flagger learned
                 if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
                     if not scope.vetoes_learned(norm.text, hit[2], hit[3]):
                         best[hit[0]] = hit
