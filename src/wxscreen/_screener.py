@@ -42,12 +42,20 @@ def _check_text(text: object) -> str:
     return text
 
 
+def _has_words(text: str) -> bool:
+    """R0's test: a Han character, or at least two letters or digits."""
+    if _HAN.search(text):
+        return True
+    return sum(ch.isalnum() for ch in text) >= 2
+
+
 def _word_chars(text: str, start: int, end: int) -> int:
     """Number of Han characters and letters in ``text[start:end]``."""
     return len(_WORD_CHAR.findall(text, start, end))
 
 
 _WORD_CHAR = regex.compile(r"\p{Han}|\p{L}")
+_HAN = regex.compile(r"\p{Han}")
 
 #: Where a learned flag's sentence is cut into clauses to find its evidence (``Screener._narrow``).
 _CLAUSE_CUTS = frozenset(",，、:：")
@@ -328,9 +336,10 @@ class Screener:
         cut_reason = (
             f"text longer than {MAX_MESSAGE_CHARS:,} characters: only the first {MAX_MESSAGE_CHARS:,} were screened"
         )
-        # R0: a message without a single letter, digit or Han character (empty,
-        # whitespace, punctuation or emoji only) carries no evidence ⇒ other.
-        live = [i for i, n in enumerate(norms) if any(ch.isalnum() for ch in n.text)]
+        # R0: a message without a Han character and with fewer than two letters or digits
+        # (empty, whitespace, punctuation or emoji only, or one stray letter: Q, C\ufffd)
+        # carries no evidence ⇒ other.
+        live = [i for i, n in enumerate(norms) if _has_words(n.text)]
         info = self.model_info
         probs: dict[int, dict[str, float]] = {}
         learned: dict[int, Prediction] = {}
@@ -355,7 +364,7 @@ class Screener:
         for i, norm in enumerate(norms):
             if i not in probs:
                 scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
-                reasons = ["rule R0: no words (empty, punctuation or emoji only) ⇒ other"]
+                reasons = ["rule R0: no words (empty, punctuation, emoji or a single letter only) ⇒ other"]
                 if cut[i]:
                     reasons.append(cut_reason)
                 out.append(
