@@ -6,9 +6,10 @@ The label is the arg-max of the probabilities unless one of these rules
 escalates it (LABELS.md §2; each rule adds a sentence to ``reasons``):
 
 R0  (applied by the Screener before the model runs) a message with no Han
-    character and fewer than two letters or digits — empty, whitespace,
-    punctuation or emoji only, or one stray letter (``Q``) — is ``other`` with
-    probability 1 and no flags.
+    character and fewer than two letters — empty, whitespace, punctuation,
+    emoji or digits only, or one stray letter (``Q``, ``5000``) — is ``other``
+    with probability 1 and no flags (the corpus labels every such message
+    ``other``: a bare number asks nothing).
 
 R1  ``unofficial_transfer`` ⇒ ``possible_scam``.
 R2  ``personal_data_request`` for a secret (``verification_code``,

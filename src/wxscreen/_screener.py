@@ -43,10 +43,10 @@ def _check_text(text: object) -> str:
 
 
 def _has_words(text: str) -> bool:
-    """R0's test: a Han character, or at least two letters or digits."""
+    """R0's test: a Han character, or at least two letters (digits alone are no words)."""
     if _HAN.search(text):
         return True
-    return sum(ch.isalnum() for ch in text) >= 2
+    return sum(ch.isalpha() for ch in text) >= 2
 
 
 def _word_chars(text: str, start: int, end: int) -> int:
@@ -336,9 +336,9 @@ class Screener:
         cut_reason = (
             f"text longer than {MAX_MESSAGE_CHARS:,} characters: only the first {MAX_MESSAGE_CHARS:,} were screened"
         )
-        # R0: a message without a Han character and with fewer than two letters or digits
-        # (empty, whitespace, punctuation or emoji only, or one stray letter: Q, C\ufffd)
-        # carries no evidence ⇒ other.
+        # R0: a message without a Han character and with fewer than two letters (empty,
+        # whitespace, punctuation, emoji or digits only, or one stray letter: Q, C\ufffd, 5000)
+        # carries no words ⇒ other (the corpus labels every such message other).
         live = [i for i, n in enumerate(norms) if _has_words(n.text)]
         info = self.model_info
         probs: dict[int, dict[str, float]] = {}
@@ -364,7 +364,7 @@ class Screener:
         for i, norm in enumerate(norms):
             if i not in probs:
                 scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
-                reasons = ["rule R0: no words (empty, punctuation, emoji or a single letter only) ⇒ other"]
+                reasons = ["rule R0: no words (empty, punctuation, emoji, digits or a single letter only) ⇒ other"]
                 if cut[i]:
                     reasons.append(cut_reason)
                 out.append(
