@@ -37,7 +37,6 @@ SETTING keys are :meth:`wxscreen._flagmodel.SentenceFlagger.fit` options
 from __future__ import annotations
 
 import argparse
-import ast
 import hashlib
 import json
 import os
@@ -52,6 +51,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+from cv_grid import parse_setting  # noqa: E402  (same folder; "name:key=value,..." settings)
 
 from wxscreen._flagmodel import FLAG_KINDS, sentences  # noqa: E402
 from wxscreen._normalize import normalize  # noqa: E402
@@ -341,18 +342,6 @@ def _table(title: str, s: dict[str, Any]) -> str:
     for k, m in s["kinds"].items():
         rows.append(f"  {k:24s} P {m['precision']:.3f} R {m['recall']:.3f}  (tp {m['tp']} fp {m['fp']} fn {m['fn']})")
     return "\n".join(rows)
-
-
-def parse_setting(s: str) -> tuple[str, dict[str, Any]]:
-    name, _, rest = s.partition(":")
-    params: dict[str, Any] = {}
-    for part in filter(None, rest.split(",")):
-        key, _, val = part.partition("=")
-        try:
-            params[key.strip()] = ast.literal_eval(val.strip())
-        except (ValueError, SyntaxError):
-            params[key.strip()] = val.strip()
-    return name, params
 
 
 def cached_probs(cache: Path | None, tag: str, recs: list[Rec], tr: list[list[int]], te: list[list[int]],
