@@ -463,7 +463,7 @@ class Scope:
                 return 0.0
         if self._warn.search(text, a, b):
             return 0.0
-        if self._question is not None and b < len(text) and text[b] in "?？" and self._question.search(text, a, b):
+        if self._question is not None and b < len(text) and text[b] in "?？" and self._question.search(text[a:b]):
             return 0.0
         s = self.sentence_start(text, start)
         if self._sentence_warn is not None and self._sentence_warn.search(text, s, self.sentence_end(text, end)):
