@@ -125,3 +125,33 @@ def test_r8_cue_lists(text, expected):
     from wxscreen.detectors._base import load_scope
 
     assert load_scope().identity_money_ask(text) is expected
+
+
+def test_r9_debt_relief_agency_is_at_least_suspicious():
+    label, reasons = decide(scores(negotiation_offer=0.9, other=0.1), [], agency=True)
+    assert label is Label.SUSPICIOUS and any("R9" in r for r in reasons)
+    # R7 does not lower what R9 supports, and R9 never lowers a scam
+    assert decide(scores(suspicious=0.5, other=0.5), [], agency=True)[0] is Label.SUSPICIOUS
+    assert decide(scores(possible_scam=0.9, other=0.1), [], agency=True)[0] is Label.POSSIBLE_SCAM
+    assert decide(scores(negotiation_offer=1.0), [])[0] is Label.NEGOTIATION_OFFER
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我们工作室专门做停息挂账，信用卡网贷都能办，只还本金", True),
+        ("你好，我们是第三方债务协商机构，能帮你申请分期", True),
+        ("我这边可以帮您跟所有平台去谈，罚息全免", True),
+        ("看你被催得挺惨，我是做债务优化的，有需要私聊", True),
+        ("停催停诉，办成再收费，不成功不收一分钱", True),
+        ("您好，您的分期申请已通过，共12期，请在APP内确认。", False),  # the lender's own offer
+        ("我司从未委托任何停息挂账机构代为协商，请勿轻信。", False),  # a warning
+        ("我朋友被拉进一个上岸群，交了钱群就散了。", False),  # reported speech
+        ("我这边帮您向公司申请一下减免，结果明天告诉您。", False),  # an agent of the lender
+    ],
+)
+def test_r9_cue_list(text, expected):
+    from wxscreen._normalize import normalize
+    from wxscreen.detectors._base import load_scope
+
+    assert load_scope().agency_claim(normalize(text).text) is expected

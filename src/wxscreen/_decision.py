@@ -54,7 +54,14 @@ R5 and R6 were checked on out-of-fold predictions of the training split
 0.906); a DOMAIN.md §8 rule "two medium flags ⇒ possible_scam" lowered both
 (0.942, 0.895) and is not used.
 
-R1–R6 and R8 only ever raise the label (towards ``possible_scam``); only R7 lowers
+R9  the sender presents itself as a third party that negotiates the reader's
+    debts with the lenders (我们团队专门做停息挂账 / 第三方协商机构 / 帮您跟所有
+    平台谈) ⇒ at least ``suspicious`` (LABELS.md §1: an unsolicited debt-relief
+    agency). The cue list is ``agency_claims`` in ``data/detectors/scope.toml``;
+    a claim inside a warning does not count. Found by a fresh-user trial (four
+    agency offers labelled ``negotiation_offer``).
+
+R1–R6, R8 and R9 only ever raise the label (towards ``possible_scam``); only R7 lowers
 it, and only when no detector found anything. Scores are left as the
 classifier computed them.
 """
@@ -102,6 +109,7 @@ def decide(
     *,
     complete: bool = True,
     identity_money: bool = False,
+    agency: bool = False,
 ) -> tuple[Label, list[str]]:
     """Combine classifier scores and detector flags into the final label.
 
@@ -117,6 +125,9 @@ def decide(
     identity_money : bool, default=False
         The message introduces its sender as the reader's relative, friend or
         superior and asks for money (R8; ``Scope.identity_money_ask``).
+    agency : bool, default=False
+        The sender presents itself as a third party negotiating the reader's
+        debts (R9; ``Scope.agency_claim``).
 
     Returns
     -------
@@ -128,7 +139,7 @@ def decide(
     """
     label = model_label(scores)
     reasons: list[str] = []
-    if not flags and complete and label in _RISKY and not identity_money:
+    if not flags and complete and label in _RISKY and not identity_money and not agency:
         risky = sum(scores[lab.value] for lab in _RISKY)
         if risky < RISKY_WITHOUT_FLAGS:
             label = max(
@@ -192,6 +203,14 @@ def decide(
             reasons.append(
                 "rule R8: the sender introduces themself as a relative, friend or superior and asks for money; "
                 "that identity cannot be verified ⇒ at least suspicious (LABELS.md §1)"
+            )
+        label = new
+    if agency:
+        new = _raise_to(label, Label.SUSPICIOUS)
+        if new is not label:
+            reasons.append(
+                "rule R9: the sender offers to negotiate the reader's debts with the lenders as a third party "
+                "(an unsolicited debt-relief agency) ⇒ at least suspicious (LABELS.md §1)"
             )
         label = new
     return label, reasons

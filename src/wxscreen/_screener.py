@@ -376,8 +376,10 @@ class Screener:
                 continue
             risky = probs[i][Label.POSSIBLE_SCAM.value] + probs[i][Label.SUSPICIOUS.value]
             flags, complete = self._flags(norm, lender, learned.get(i), risky)
+            scope = load_scope()
             label, rule_reasons = decide(
-                probs[i], flags, complete=complete, identity_money=load_scope().identity_money_ask(norm.text)
+                probs[i], flags, complete=complete, identity_money=scope.identity_money_ask(norm.text),
+                agency=scope.agency_claim(norm.text),
             )
             best = model_label(probs[i]).value
             cues = self.bundle.top_features(X, best, row=row_of[i]) if X is not None else []

@@ -6,6 +6,8 @@ from wxscreen import normalize
 from wxscreen.detectors import DETECTORS, default_detectors, load_detector
 
 PDR_POS = [
+    ('把卡正反面拍清楚发过来，还有卡背后三位数字', {'password'}),
+    ('身份证号110101199003070000 发我一下', {'id_number'}),
     ("把验证码发给138****5678，我这边核对", {"verification_code"}),
     ("刚给您发了个验证码，麻烦截图发我确认一下。", {"verification_code"}),
     ("请把收到的验证码发给我，马上帮您办理减免", {"verification_code"}),
@@ -69,6 +71,8 @@ PDR_POS = [
 ]
 
 PDR_NEG = [
+    '我把验证码告诉客服了吗？没有没有，我是在APP里自己输的。',
+    '信用卡背面那三位数千万别露出来，谁问都别给。',
     '屏幕共享这个功能我们根本不用，您放心。',
     '本行不会通过短信、电话要求您提供验证码或银行卡密码。',
     '开屏幕共享会泄露你的短信，谁叫你开都不要开。',

@@ -395,6 +395,7 @@ class Scope:
         self._sentence_warn = _alternation(spec, "sentence_warning_frames")
         self._identity = _alternation(spec, "identity_claims")
         self._money = _alternation(spec, "money_asks")
+        self._agency = _alternation(spec, "agency_claims")
         self._veto = _alternation(spec, "learned_vetoes")
         self._report = _alternation(spec, "report_frames")
         self.window = spec.window
@@ -443,6 +444,17 @@ class Scope:
             return False
         # a money ask inside a warning (收到旧号借钱的消息千万别理) asks for nothing
         return any(self.weight(text, m.start(), m.end()) > 0 for m in self._money.finditer(text))
+
+    def agency_claim(self, text: str) -> bool:
+        """True when ``text`` presents its sender as a third party negotiating the reader's debts.
+
+        The input of decision rule R9 (``agency_claims`` in scope.toml); a claim inside a
+        warning, a negation (我司从未委托任何停息挂账机构) or reported speech (我朋友被拉进一个上岸群)
+        does not count.
+        """
+        if self._agency is None:
+            return False
+        return any(self.weight(text, m.start(), m.end()) >= self.threshold for m in self._agency.finditer(text))
 
     def vetoes_learned(self, text: str, start: int, end: int) -> bool:
         """True when ``text[start:end]`` (a sentence the learned flagger flagged) holds a ``learned_vetoes`` warning."""

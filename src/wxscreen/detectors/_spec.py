@@ -94,6 +94,10 @@ class ScopeSpec(BaseModel):
     identity_claims: list[str] = Field(
         default_factory=list, description="self-introductions as the reader's relative, friend or superior (R8)"
     )
+    agency_claims: list[str] = Field(
+        default_factory=list,
+        description="a third party offering to negotiate the reader's debts with the lenders (R9)",
+    )
     money_asks: list[str] = Field(
         default_factory=list, description="requests for money, read together with identity_claims (R8)"
     )
