@@ -398,6 +398,7 @@ class Scope:
         self._agency = _alternation(spec, "agency_claims")
         self._veto = _alternation(spec, "learned_vetoes")
         self._report = _alternation(spec, "report_frames")
+        self._doubt = _alternation(spec, "doubt_questions")
         self.window = spec.window
         self.factor = spec.reported_speech_factor
         self.threshold = spec.threshold
@@ -483,6 +484,8 @@ class Scope:
         if self._reported.search(text, s, start):
             return self.factor
         if self._report is not None and self._report.search(text, 0, start):
+            return self.factor
+        if self._doubt is not None and self._doubt.search(text):
             return self.factor
         return 1.0
 

@@ -106,6 +106,10 @@ class ScopeSpec(BaseModel):
         description="regexes that, anywhere in a sentence the learned flagger flags, mark it as a warning "
         "(不要把身份证号发给别人) and drop the learned flag",
     )
+    doubt_questions: list[str] = Field(
+        default_factory=list,
+        description="the reader asking whether what the message retells is a scam (anywhere in the message)",
+    )
     report_frames: list[str] = Field(
         default_factory=list,
         description="regexes that mark the whole message from there on as a report about others "
