@@ -467,6 +467,35 @@ def test_one_dated_header_or_two_bare_time_speakers_make_a_chat(paste, speakers)
     assert [m.speaker for m in wxscreen.screen_chat(paste).messages] == speakers
 
 
+_MORNING = dt.datetime(2024, 5, 4, 10, 0)
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "客服 09:22：您好，您的借款已逾期\n张先生 09:25：好的",
+        "客服 2024-05-04 09:22：您好，您的借款已逾期\n张先生 2024-05-04 09:25：好的",
+        "客服 2024-05-04 09:22: 您好，您的借款已逾期\n张先生 2024-05-04 09:25: 好的",
+        "客服（09:22）：您好，您的借款已逾期\n张先生（09:25）：好的",
+        "客服(09:22): 您好，您的借款已逾期\n张先生(09:25): 好的",
+        "客服 2024-05-04 09:22:\n您好，您的借款已逾期\n张先生 2024-05-04 09:25:\n好的",
+        "客服（09:22）：\n您好，您的借款已逾期\n张先生（09:25）：\n好的",
+        "张先生：在吗\n客服 09:22：您好，您的借款已逾期\n张先生：好的",
+    ],
+)
+def test_a_time_after_the_name_is_the_time_not_part_of_the_name(paste):
+    got = parse_chat(paste, now=_MORNING)
+    msgs = [(m.speaker, paste[m.start : m.end]) for m in got]
+    assert ("客服", "您好，您的借款已逾期") in msgs
+    assert msgs[-1] == ("张先生", "好的")
+    assert next(m.time for m in got if m.speaker == "客服") == dt.datetime(2024, 5, 4, 9, 22)
+
+
+def test_one_name_time_colon_line_alone_is_message_text():
+    # "会议 14:00：…" may be a sentence: one such line is not a chat
+    assert [(m.speaker, m.start) for m in parse_chat("会议 09:00：讨论还款安排", now=_MORNING)] == [(None, 0)]
+
+
 def test_screen_chat_takes_the_lender_as_classify_does(screener, tmp_path, capsys):
     pasted = (
         "李专员 2024/5/3 14:22\n请将结清款转至对公账户，户名：锦程信息咨询有限公司，今天到账即可减免罚息。\n\n"
