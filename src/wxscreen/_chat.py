@@ -55,7 +55,9 @@ Times: a header or separator with a full date resolves on its own; relative
 forms (``昨天``, ``前天``, ``星期三``, ``5月3日`` — in the most recent year that
 does not put it after ``now`` —, a bare ``14:22``) resolve only against
 ``now``, and a bare time takes the date of the last dated header or
-separator above it. 上午/下午/晚上/凌晨/中午 shift the hour. Unresolvable
+separator above it; with none, it is today's (``now``'s date), or
+yesterday's when it is later in the day than ``now`` (``[14:22]`` read at
+10:00). 上午/下午/晚上/凌晨/中午 shift the hour. Unresolvable
 times are ``None``. Resolved times carry ``now``'s ``tzinfo`` when ``now`` is
 given.
 """
@@ -258,7 +260,8 @@ def _parse_time(
     """Resolve a WeChat timestamp; return (datetime or None, the day it sets or None).
 
     Relative forms need ``now``; a bare clock time takes ``day`` (the last
-    dated header or separator) or ``now``'s date.
+    dated header or separator) or ``now``'s date, or the day before when that
+    puts it after ``now`` (``[14:22]`` read at 10:00 was yesterday's).
     """
     ts = ts.replace("：", ":")
     m = regex.search(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", ts)
@@ -269,7 +272,12 @@ def _parse_time(
         # 晚上12:00 is midnight at the end of that day, i.e. 00:00 of the next one
         plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), "00:" + m.group(0).split(":", 1)[1], 1))
         when, sets = _parse_time(plain, now, day)
-        return (when + dt.timedelta(days=1) if when is not None else None), sets
+        if when is None:
+            return None, sets
+        when += dt.timedelta(days=1)
+        if _bare_clock(plain) and day is None and now is not None and when > now:
+            when -= dt.timedelta(days=1)  # midnight at the end of yesterday, not of today
+        return when, sets
     if regex.search(r"下午|晚上|傍晚", ts) and hour < 12:
         hour += 12
     elif regex.search(r"中午", ts) and hour < 11:
@@ -303,7 +311,11 @@ def _parse_time(
                 date = today - dt.timedelta(days=back)
             else:
                 date = day or today
-                return dt.datetime(date.year, date.month, date.day, hour, minute, sec, tzinfo=tz), day
+                when = dt.datetime(date.year, date.month, date.day, hour, minute, sec, tzinfo=tz)
+                if day is None and when > now:
+                    # a time of day later than now, with no dated line above, was yesterday's
+                    when -= dt.timedelta(days=1)
+                return when, day
         elif day is not None and not md and not regex.search(r"天|星期|周", ts):
             return dt.datetime(day.year, day.month, day.day, hour, minute, sec), day
     except ValueError:
@@ -311,6 +323,11 @@ def _parse_time(
     if date is None:
         return None, None if (md or regex.search(r"天|星期|周", ts)) else day
     return dt.datetime(date.year, date.month, date.day, hour, minute, sec, tzinfo=tz), date
+
+
+def _bare_clock(ts: str) -> bool:
+    """A time of day with no date or day word (``14:22``, ``下午 2:22``)."""
+    return not regex.search(r"\d{4}[/\-.年]|月|天|星期|周", ts)
 
 
 def _is_sep(s: str) -> bool:
@@ -682,7 +699,8 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             if dm := _DATE_LINE.match(s):
                 fr.when, fr.day = None, _parse_time(dm.group("date") + " 00:00", now)[1]
             else:
-                # A bare clock separator is today's (WeChat dates older ones).
+                # A bare clock separator is today's (WeChat dates older ones), or yesterday's
+                # when later than now.
                 fr.when, fr.day = _parse_time(s, now, None)
             fr.speaker = None
             continue
