@@ -103,7 +103,8 @@ _INLINE_NAME_TS = regex.compile(
 )
 _NAME_CHARS = r"[^\s:：「」\[\]，。！？；、(（][^\n:：「」，。！？；]{0,39}?"
 _BRACKET_NAME = r"【[^】\n]{1,20}】[^\n:：，。！？]{0,30}?"
-# The time after the name, or in brackets after it ("客服（14:22）"), optionally with a colon ("客服 2024-05-04 14:22:").
+# The time after the name, or in brackets after it ("客服（14:22）"), optionally with a colon
+# ("客服 2024-05-04 14:22:").
 _HEADER_TS = regex.compile(
     rf"^(?P<name>{_NAME_CHARS}|{_BRACKET_NAME})(?:\s+(?P<ts>{_TS_ANY})|\s*[(（](?P<ts>{_TS_ANY})[)）])\s*[:：]?$"
 )

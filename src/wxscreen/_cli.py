@@ -158,7 +158,9 @@ def _read_stdin_messages(stream: TextIO) -> list[tuple[str, Any]]:
                 msgs.append((line, _NO_ID))  # [图片], {微笑}: a message
                 continue
             if not isinstance(obj, dict):  # a line starting with [ that parses is an array
-                raise ValueError(f"stdin line {n}: a JSON array is not a record (a JSON object with a string 'text' field)")
+                raise ValueError(
+                    f"stdin line {n}: a JSON array is not a record (a JSON object with a string 'text' field)"
+                )
             if not isinstance(obj.get("text"), str):
                 raise ValueError(f"stdin line {n}: JSON object without a string 'text' field")
             msgs.append((obj["text"], obj.get("id", _NO_ID)))
