@@ -167,6 +167,9 @@ def test_a_payee_company_that_is_the_given_lender_in_any_form_is_not_flagged(scr
         "请勿转账至户名:星河消费金融有限公司的账户",  # a warning
         "您尾号1234的账户向对方户名:星河消费金融有限公司转账500元已成功",  # a bank's notice
         "我们公司全称是星河消费金融有限公司，请在APP内还款",  # named, not a payee
+        "钱是直接付给保险公司的，您在官方APP里确认就行",  # a kind of company, not a named payee
+        "能不能给我一个官方的还款账户？户名得是你们公司的我才转",  # the reader's own condition
+        "尊敬的业主：物业费可转账至对公账户，户名：滨城阳光物业服务有限公司",  # the detector's own veto (物业费)
     ],
 )
 def test_a_company_that_is_not_a_payee_is_not_flagged_with_a_lender(screener, text):
