@@ -86,7 +86,8 @@ def test_plain_text_is_one_message(screener):
         ("2024年5月3日 14:22", None, dt.datetime(2024, 5, 3, 14, 22)),
         ("星期三 09:10", dt.datetime(2024, 5, 5, 12, 0), dt.datetime(2024, 5, 1, 9, 10)),
         ("5月3日 14:22", dt.datetime(2024, 6, 1), dt.datetime(2024, 5, 3, 14, 22)),
-        ("下午 3:05", dt.datetime(2024, 6, 1), dt.datetime(2024, 6, 1, 15, 5)),
+        ("下午 3:05", dt.datetime(2024, 6, 1, 16), dt.datetime(2024, 6, 1, 15, 5)),
+        ("下午 3:05", dt.datetime(2024, 6, 1), dt.datetime(2024, 5, 31, 15, 5)),  # later than now: yesterday
     ],
 )
 def test_time_separators(line, now, expected):
@@ -226,8 +227,11 @@ def test_system_lines_never_reach_messages(screener):
     "ts, expected",
     [
         ("上午 12:05", dt.datetime(2024, 5, 8, 0, 5)),
-        ("中午 1:10", dt.datetime(2024, 5, 8, 13, 10)),
-        ("晚上 8:15", dt.datetime(2024, 5, 8, 20, 15)),
+        ("上午 11:10", dt.datetime(2024, 5, 8, 11, 10)),
+        ("中午 1:10", dt.datetime(2024, 5, 7, 13, 10)),  # later in the day than now: yesterday's
+        ("晚上 8:15", dt.datetime(2024, 5, 7, 20, 15)),
+        ("晚上 12:00", dt.datetime(2024, 5, 8, 0, 0)),  # midnight ending yesterday, not today
+        ("今天 14:00", dt.datetime(2024, 5, 8, 14, 0)),  # a day word is kept as written
         ("昨天 晚上 12:00", dt.datetime(2024, 5, 8, 0, 0)),  # midnight ending yesterday
         ("前天 07:00", dt.datetime(2024, 5, 6, 7, 0)),
         ("周日 10:00", dt.datetime(2024, 5, 5, 10, 0)),
@@ -238,6 +242,29 @@ def test_system_lines_never_reach_messages(screener):
 def test_relative_times_resolve_against_now(ts, expected):
     msgs = parse_chat(f"{ts}\n李专员:\n请尽快还款\n", now=dt.datetime(2024, 5, 8, 12, 0))
     assert msgs[0].time == expected
+
+
+@pytest.mark.parametrize(
+    "paste",
+    ["[14:22] 客服: 您好，您的借款已逾期\n[14:25] 张先生: 好的", "14:22\n客服:\n您好，您的借款已逾期\n张先生:\n好的",
+     "客服 14:22\n您好，您的借款已逾期\n张先生 14:25\n好的"],
+)
+def test_a_bare_time_later_than_now_was_yesterday(paste):
+    got = parse_chat(paste, now=dt.datetime(2024, 5, 4, 10, 0))
+    assert got[0].speaker == "客服"
+    assert got[0].time == dt.datetime(2024, 5, 3, 14, 22)
+    # not later than now: today's; under a dated line: that date
+    assert parse_chat(paste, now=dt.datetime(2024, 5, 4, 15, 0))[0].time == dt.datetime(2024, 5, 4, 14, 22)
+
+
+def test_a_bare_time_under_a_dated_line_keeps_that_date():
+    paste = "2024-05-04 09:00\n李专员:\n在吗\n[14:22] 客服: 您好"
+    assert parse_chat(paste, now=dt.datetime(2024, 5, 4, 10, 0))[1].time == dt.datetime(2024, 5, 4, 14, 22)
+
+
+def test_a_bare_time_just_after_midnight_is_today_and_one_before_is_yesterday():
+    got = parse_chat("[23:50] 客服: 在吗\n[00:10] 张先生: 在", now=dt.datetime(2024, 5, 4, 0, 30))
+    assert [m.time for m in got] == [dt.datetime(2024, 5, 3, 23, 50), dt.datetime(2024, 5, 4, 0, 10)]
 
 
 def test_relative_times_without_now_are_none_and_tz_follows_now():
@@ -465,6 +492,35 @@ def test_salutation_right_under_a_header_is_not_a_message():
 )
 def test_one_dated_header_or_two_bare_time_speakers_make_a_chat(paste, speakers):
     assert [m.speaker for m in wxscreen.screen_chat(paste).messages] == speakers
+
+
+_MORNING = dt.datetime(2024, 5, 4, 10, 0)
+
+
+@pytest.mark.parametrize(
+    "paste",
+    [
+        "客服 09:22：您好，您的借款已逾期\n张先生 09:25：好的",
+        "客服 2024-05-04 09:22：您好，您的借款已逾期\n张先生 2024-05-04 09:25：好的",
+        "客服 2024-05-04 09:22: 您好，您的借款已逾期\n张先生 2024-05-04 09:25: 好的",
+        "客服（09:22）：您好，您的借款已逾期\n张先生（09:25）：好的",
+        "客服(09:22): 您好，您的借款已逾期\n张先生(09:25): 好的",
+        "客服 2024-05-04 09:22:\n您好，您的借款已逾期\n张先生 2024-05-04 09:25:\n好的",
+        "客服（09:22）：\n您好，您的借款已逾期\n张先生（09:25）：\n好的",
+        "张先生：在吗\n客服 09:22：您好，您的借款已逾期\n张先生：好的",
+    ],
+)
+def test_a_time_after_the_name_is_the_time_not_part_of_the_name(paste):
+    got = parse_chat(paste, now=_MORNING)
+    msgs = [(m.speaker, paste[m.start : m.end]) for m in got]
+    assert ("客服", "您好，您的借款已逾期") in msgs
+    assert msgs[-1] == ("张先生", "好的")
+    assert next(m.time for m in got if m.speaker == "客服") == dt.datetime(2024, 5, 4, 9, 22)
+
+
+def test_one_name_time_colon_line_alone_is_message_text():
+    # "会议 14:00：…" may be a sentence: one such line is not a chat
+    assert [(m.speaker, m.start) for m in parse_chat("会议 09:00：讨论还款安排", now=_MORNING)] == [(None, 0)]
 
 
 def test_screen_chat_takes_the_lender_as_classify_does(screener, tmp_path, capsys):

@@ -3,6 +3,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from wxscreen._cli import main
 
 
@@ -77,6 +79,23 @@ def test_jsonl_without_text_is_an_error(monkeypatch, capsys):
     monkeypatch.setattr(sys, "stdin", io.StringIO('好的\n{"id": 1}\n'))
     assert main(["classify", "--json", "-"]) == 1
     assert "line 2" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("line", ["[1,2]", "[]", ' [{"text": "好的"}]', "{}", '{"text": 5}'])
+def test_a_json_line_that_is_not_a_record_stops_classify(monkeypatch, capsys, line):
+    for argv in (["classify", "--json", "-"], ["classify", "-"]):
+        monkeypatch.setattr(sys, "stdin", io.StringIO(f"好的\n{line}\n请把验证码发给我\n"))
+        assert main(argv) == 1
+        cap = capsys.readouterr()
+        assert cap.out == "" and "line 2" in cap.err
+
+
+def test_plain_messages_that_look_like_json_are_screened_as_text(monkeypatch, capsys):
+    lines = ["5000", '"好的"', '"just a json string"', "true", "null", "[图片]", "[微笑] 好的", "{微笑}", "[OK]"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["classify", "--json", "-"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(rows) == len(lines) and all("id" not in r for r in rows)
 
 
 def test_invalid_utf8_on_stdin():

@@ -72,6 +72,20 @@ def test_all_is_pinned_and_sorted():
         assert hasattr(wxscreen, name)
 
 
+def test_public_namespace_is_all_plus_dunders_and_subpackages():
+    # dir(wxscreen) shows nothing public beyond __all__, dunders and the public subpackages
+    # (importlib helpers and __future__ features are imported under private names or not at all)
+    code = (
+        "import wxscreen, wxscreen.detectors, wxscreen.training; "
+        "wxscreen.classify('请把验证码发给我'); "
+        "print(' '.join(n for n in dir(wxscreen) if not n.startswith('_')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert set(out.stdout.split()) == set(EXPECTED) - {"__version__"} | {"detectors", "training"}
+    for name in ("annotations", "PackageNotFoundError", "version"):
+        assert not hasattr(wxscreen, name)
+
+
 def test_subpackage_all_sorted():
     for mod in (wxscreen.detectors, wxscreen.training):
         assert sorted(mod.__all__) == mod.__all__

@@ -137,6 +137,45 @@ def test_caller_given_lender_decides_the_payee(screener):
         screener.classify(text, lender=5)
 
 
+_OTHER_COMPANY_PAYEES = [
+    "您可以转账至我司对公账户还款，户名：星河消费金融有限公司，一次性结清可减免罚息",
+    "请将还款转入以下账户：户名 星河消费金融有限公司 账号 6222 0212 3456 7890 123",
+]
+
+
+@pytest.mark.parametrize("text", _OTHER_COMPANY_PAYEES)
+def test_a_payee_company_that_is_not_the_given_lender_is_a_designated_account(screener, text):
+    found = [f for f in screener.classify(text, lender="云朵借").flags if f.kind == "unofficial_transfer"]
+    assert [f.detail for f in found] == ["designated_account"]
+    assert "星河消费金融有限公司" in found[0].evidence
+    assert found[0].rule == "transfer.payee_not_lender"
+    chat = wxscreen.screen_chat(f"客服 2024-05-04 14:22\n{text}\n", lender="云朵借", screener=screener)
+    assert [f.detail for f in chat.messages[0].screening.flags if f.kind == "unofficial_transfer"] == [
+        "designated_account"
+    ]
+
+
+@pytest.mark.parametrize("text", _OTHER_COMPANY_PAYEES)
+@pytest.mark.parametrize("lender", ["星河消费金融有限公司", "星河消费金融", "星河金融"])
+def test_a_payee_company_that_is_the_given_lender_in_any_form_is_not_flagged(screener, text, lender):
+    assert not any(f.kind == "unofficial_transfer" for f in screener.classify(text, lender=lender).flags)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请勿转账至户名:星河消费金融有限公司的账户",  # a warning
+        "您尾号1234的账户向对方户名:星河消费金融有限公司转账500元已成功",  # a bank's notice
+        "我们公司全称是星河消费金融有限公司，请在APP内还款",  # named, not a payee
+        "钱是直接付给保险公司的，您在官方APP里确认就行",  # a kind of company, not a named payee
+        "能不能给我一个官方的还款账户？户名得是你们公司的我才转",  # the reader's own condition
+        "尊敬的业主：物业费可转账至对公账户，户名：滨城阳光物业服务有限公司",  # the detector's own veto (物业费)
+    ],
+)
+def test_a_company_that_is_not_a_payee_is_not_flagged_with_a_lender(screener, text):
+    assert not any(f.kind == "unofficial_transfer" for f in screener.classify(text, lender="云朵借").flags)
+
+
 @pytest.mark.parametrize(
     "text, hidden",
     [

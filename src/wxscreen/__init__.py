@@ -12,9 +12,10 @@ that triggered them.
 Importing wxscreen is cheap: jieba and scikit-learn are loaded on first use.
 """
 
-from __future__ import annotations
-
-from importlib.metadata import PackageNotFoundError, version
+# (no ``from __future__ import annotations`` here: it would leave a public
+# ``annotations`` name; this module has no annotations to defer)
+from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
+from importlib.metadata import version as _version
 
 from ._api import classify, classify_many
 from ._chat import screen_chat
@@ -33,8 +34,8 @@ from ._report import render_report
 from ._screener import MAX_MESSAGE_CHARS, Screener, load_screener
 
 try:
-    __version__ = version("wxscreen")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = _version("wxscreen")
+except _PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0+unknown"
 
 __all__ = [

@@ -5,7 +5,12 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
 * a speaker header with a timestamp (``张先生 2024/5/3 14:22``,
   ``李专员 @XX金融 2024-05-03 14:22:10``, ``XX客服 2024年5月3日 14:22``,
   ``张先生 昨天 20:15``), or the time first (``2024-05-03 14:22:10 张先生``),
-  the message on the next lines;
+  in brackets (``客服（14:22）``) or followed by a colon
+  (``客服 2024-05-04 14:22:``), the message on the next lines;
+* inline messages with a time (``[2024-05-03 14:22:10] 张先生: 话``,
+  ``2024-05-03 14:22 张先生：话``), also with the time after the name
+  (``客服 14:22：话``, ``客服 2024-05-04 14:22：话``, ``客服（14:22）：话``); a
+  lone ``名字 14:22：话`` line with no other chat structure is message text;
 * a speaker header ending in a colon (``李专员:`` / ``李专员：``) with the
   message on the next lines, or inline (``李专员：您好…``) when the name is a
   known speaker (used twice, seen in a header or a record title, or carrying
@@ -50,7 +55,9 @@ Times: a header or separator with a full date resolves on its own; relative
 forms (``昨天``, ``前天``, ``星期三``, ``5月3日`` — in the most recent year that
 does not put it after ``now`` —, a bare ``14:22``) resolve only against
 ``now``, and a bare time takes the date of the last dated header or
-separator above it. 上午/下午/晚上/凌晨/中午 shift the hour. Unresolvable
+separator above it; with none, it is today's (``now``'s date), or
+yesterday's when it is later in the day than ``now`` (``[14:22]`` read at
+10:00). 上午/下午/晚上/凌晨/中午 shift the hour. Unresolvable
 times are ``None``. Resolved times carry ``now``'s ``tzinfo`` when ``now`` is
 given.
 """
@@ -87,9 +94,20 @@ _INLINE_TS = regex.compile(
     rf"^(?:[\[【(（](?P<ts>{_TS_ANY})[\]】)）]|(?P<ts2>{_TS_FULL}))\s*"
     r"(?P<name>[^\s:：\[【「][^:：\n「」]{0,30}?)\s*[:：]\s*(?P<body>\S.*)$"
 )
-_NAME_CHARS = r"[^\s:：「」\[\]，。！？；、][^\n:：「」，。！？；]{0,39}?"
+# Inline messages with the time after the name: "客服 14:22：话", "客服 2024-05-04 14:22：话", "客服（14:22）：话".
+# The first form with a bare or relative time (ts) is weak evidence of a chat on its own ("会议 14:00：…");
+# a body of two digits alone is the seconds of a header ("张三 2024-05-02 11:00:00").
+_INLINE_NAME_TS = regex.compile(
+    rf"^(?P<name>[^\s:：\[【「(（，。！？\d][^:：\n「」()（），。！？]{{0,30}}?)"
+    rf"(?:\s+(?P<ts>{_TS_ANY})|\s*[(（](?P<ts2>{_TS_ANY})[)）])\s*[:：]\s*(?P<body>(?!\d{{2}}\s*$)\S.*)$"
+)
+_NAME_CHARS = r"[^\s:：「」\[\]，。！？；、(（][^\n:：「」，。！？；]{0,39}?"
 _BRACKET_NAME = r"【[^】\n]{1,20}】[^\n:：，。！？]{0,30}?"
-_HEADER_TS = regex.compile(rf"^(?P<name>{_NAME_CHARS}|{_BRACKET_NAME})\s+(?P<ts>{_TS_ANY})$")
+# The time after the name, or in brackets after it ("客服（14:22）"), optionally with a colon
+# ("客服 2024-05-04 14:22:").
+_HEADER_TS = regex.compile(
+    rf"^(?P<name>{_NAME_CHARS}|{_BRACKET_NAME})(?:\s+(?P<ts>{_TS_ANY})|\s*[(（](?P<ts>{_TS_ANY})[)）])\s*[:：]?$"
+)
 _HEADER_TS_FIRST = regex.compile(rf"^(?P<ts>{_TS_FULL})\s+(?P<name>[^\s:：\[「][^\n:：，。！？]{{0,39}}?)$")
 _HEADER_COLON = regex.compile(r"^(?P<name>[^\s:：\[【「，。！？\d][^:：\n，。！？]{0,30}?)\s*[:：]$")
 _INLINE_COLON = regex.compile(
@@ -243,7 +261,8 @@ def _parse_time(
     """Resolve a WeChat timestamp; return (datetime or None, the day it sets or None).
 
     Relative forms need ``now``; a bare clock time takes ``day`` (the last
-    dated header or separator) or ``now``'s date.
+    dated header or separator) or ``now``'s date, or the day before when that
+    puts it after ``now`` (``[14:22]`` read at 10:00 was yesterday's).
     """
     ts = ts.replace("：", ":")
     m = regex.search(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", ts)
@@ -254,7 +273,12 @@ def _parse_time(
         # 晚上12:00 is midnight at the end of that day, i.e. 00:00 of the next one
         plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), "00:" + m.group(0).split(":", 1)[1], 1))
         when, sets = _parse_time(plain, now, day)
-        return (when + dt.timedelta(days=1) if when is not None else None), sets
+        if when is None:
+            return None, sets
+        when += dt.timedelta(days=1)
+        if _bare_clock(plain) and day is None and now is not None and when > now:
+            when -= dt.timedelta(days=1)  # midnight at the end of yesterday, not of today
+        return when, sets
     if regex.search(r"下午|晚上|傍晚", ts) and hour < 12:
         hour += 12
     elif regex.search(r"中午", ts) and hour < 11:
@@ -288,7 +312,11 @@ def _parse_time(
                 date = today - dt.timedelta(days=back)
             else:
                 date = day or today
-                return dt.datetime(date.year, date.month, date.day, hour, minute, sec, tzinfo=tz), day
+                when = dt.datetime(date.year, date.month, date.day, hour, minute, sec, tzinfo=tz)
+                if day is None and when > now:
+                    # a time of day later than now, with no dated line above, was yesterday's
+                    when -= dt.timedelta(days=1)
+                return when, day
         elif day is not None and not md and not regex.search(r"天|星期|周", ts):
             return dt.datetime(day.year, day.month, day.day, hour, minute, sec), day
     except ValueError:
@@ -296,6 +324,11 @@ def _parse_time(
     if date is None:
         return None, None if (md or regex.search(r"天|星期|周", ts)) else day
     return dt.datetime(date.year, date.month, date.day, hour, minute, sec, tzinfo=tz), date
+
+
+def _bare_clock(ts: str) -> bool:
+    """A time of day with no date or day word (``14:22``, ``下午 2:22``)."""
+    return not regex.search(r"\d{4}[/\-.年]|月|天|星期|周", ts)
 
 
 def _is_sep(s: str) -> bool:
@@ -309,8 +342,18 @@ def _decorated_date(s: str) -> bool:
 
 
 def _inline_ts(s: str) -> regex.Match[str] | None:
-    m = _INLINE_TS.match(s)
+    m = _INLINE_TS.match(s) or _INLINE_NAME_TS.match(s)
     return m if m and _is_name(m.group("name")) else None
+
+
+def _weak_inline(m: regex.Match[str]) -> bool:
+    """An inline ``名字 14:22：话`` line (time after the name, not bracketed, no full date).
+
+    One such line alone is not a chat ("会议 14:00：讨论还款" may be message text);
+    it starts a message only in a paste with other chat structure or a second one.
+    """
+    ts = m.group("ts")
+    return m.re is _INLINE_NAME_TS and ts is not None and not regex.fullmatch(_TS_FULL, ts.strip())
 
 
 def _is_name(name: str) -> bool:
@@ -369,6 +412,8 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     colon_names: dict[str, int] = {}
     inline_names: dict[str, int] = {}
     known: set[str] = set()
+    weak_inline: set[str] = set()
+    n_weak_inline = 0
     has_frame = False
     n_seps = 0
     first_is_sep: bool | None = None
@@ -377,6 +422,10 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         if not s:
             continue
         if m := _inline_ts(s):
+            if _weak_inline(m):
+                weak_inline.add(m.group("name").strip())
+                n_weak_inline += 1
+                continue
             has_frame = True
             known.add(m.group("name").strip())
             continue
@@ -432,6 +481,12 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     known |= {n for n, c in inline_names.items() if c >= 2 or "@" in n}
     if not structured_ok and len([n for n in inline_names if n in known]) >= 2:
         structured_ok = True
+    # "客服 14:22：话" lines: a chat when there are two, or one beside other speaker lines.
+    if n_weak_inline and (
+        structured_ok or n_weak_inline + n_headers + len([n for n in inline_names if n in known]) >= 2
+    ):
+        structured_ok = True
+        known |= weak_inline
     # In a paste laid out with timed headers, an inline "名字：话" line starts a
     # message only when the name is a known speaker: seen in a header, named by
     # a system line (你已添加了X), used inline twice, or the borrower's 我. Text
@@ -625,7 +680,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
                 _Frame(depth=fr.depth + 1, carrier=carrier, indent=ln.indent, carrier_time=carrier_time, names=names)
             )
             continue
-        if im := _inline_ts(s):
+        if (im := _inline_ts(s)) and (structured_ok or not _weak_inline(im)):
             flush()
             structured = True
             fr.speaker = im.group("name").strip()
@@ -645,7 +700,8 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             if dm := _DATE_LINE.match(s):
                 fr.when, fr.day = None, _parse_time(dm.group("date") + " 00:00", now)[1]
             else:
-                # A bare clock separator is today's (WeChat dates older ones).
+                # A bare clock separator is today's (WeChat dates older ones), or yesterday's
+                # when later than now.
                 fr.when, fr.day = _parse_time(s, now, None)
             fr.speaker = None
             continue

@@ -130,26 +130,41 @@ def _read_stdin_messages(stream: TextIO) -> list[tuple[str, Any]]:
     no id. A blank line is an empty message (``other`` by rule R0), so output
     line *n* always answers input line *n*.
 
-    Raises ``ValueError`` naming the line for a JSON object without a string ``text``, and for a
-    line that starts like a JSON object (``{"``) but does not parse.
+    The rule for "meant as JSON" (README, Command line): a line whose first
+    non-blank character is ``{`` or ``[`` and that parses as JSON is meant as
+    a record, and must be an object with a string ``text``; a line starting
+    ``{"`` that does not parse is broken JSON Lines. Every other line is a
+    message, even when it happens to parse as JSON: ``5000``, ``"好的"``,
+    ``true``, and ``[图片]`` or ``{微笑}`` (which do not parse).
+
+    Raises
+    ------
+    ValueError
+        Naming the line, for a JSON object without a string ``text``, a JSON
+        array, and a line that starts like a JSON object (``{"``) but does
+        not parse.
     """
     msgs: list[tuple[str, Any]] = []
     for n, line in enumerate(stream, 1):
         line = line.rstrip("\n")
-        if line.lstrip().startswith("{"):
+        head = line.lstrip()[:1]
+        if head in ("{", "["):
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
                 if line.lstrip().startswith('{"'):
                     # meant as JSON Lines but broken: screening the raw braces would be a silent wrong answer
                     raise ValueError(f"stdin line {n}: not valid JSON ({exc.msg})") from None
-                msgs.append((line, _NO_ID))
+                msgs.append((line, _NO_ID))  # [图片], {微笑}: a message
                 continue
-            if isinstance(obj, dict):
-                if not isinstance(obj.get("text"), str):
-                    raise ValueError(f"stdin line {n}: JSON object without a string 'text' field")
-                msgs.append((obj["text"], obj.get("id", _NO_ID)))
-                continue
+            if not isinstance(obj, dict):  # a line starting with [ that parses is an array
+                raise ValueError(
+                    f"stdin line {n}: a JSON array is not a record (a JSON object with a string 'text' field)"
+                )
+            if not isinstance(obj.get("text"), str):
+                raise ValueError(f"stdin line {n}: JSON object without a string 'text' field")
+            msgs.append((obj["text"], obj.get("id", _NO_ID)))
+            continue
         msgs.append((line, _NO_ID))
     return msgs
 

@@ -18,7 +18,7 @@ from ._flagmodel import Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize, replace_surrogates
-from .detectors._base import _payee_unofficial, load_scope
+from .detectors._base import LENDER_PAYEE_RULE, _payee_unofficial, load_scope
 
 __all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
 
@@ -168,7 +168,9 @@ class Screener:
         if learned is not None:
             fl = self.bundle.flagger
             # a pattern hit the learned flagger finds implausible in its sentence is dropped
-            found = [h for h in found if (p := fl.support(learned, h.kind, h.start, h.end)) is None
+            # (a payee that is not the caller-given lender stays: the caller knows better than the model)
+            found = [h for h in found if h.rule == LENDER_PAYEE_RULE
+                     or (p := fl.support(learned, h.kind, h.start, h.end)) is None
                      or p >= fl.gates.get(h.kind, 0.0)]
             # the learned flagger speaks only for kinds no pattern found, once per
             # kind (its most probable sentence)

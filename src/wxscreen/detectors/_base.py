@@ -601,7 +601,10 @@ class PatternDetector:
         lender : str or None, default=None
             The lender the reader actually borrowed from (e.g. ``"星河消费金融"``),
             if the caller knows it. A payee company matching it is treated as
-            the lender's own account by the ``payee_check`` hook.
+            the lender's own account by the ``payee_check`` hook; for the
+            ``unofficial_transfer`` detector, a payee company named in a payment
+            instruction that does not match it is a ``designated_account`` hit
+            (rule ``transfer.payee_not_lender``, see :func:`_lender_payee_hits`).
 
         Returns
         -------
@@ -647,6 +650,9 @@ class PatternDetector:
                 hit = self._evaluate(pat, text, s, e, norm, lender)
                 if hit is not None:
                     hits.append(hit)
+        if lender and self.kind == "unofficial_transfer":
+            guard = next((p for p in self.patterns if p.spec.id == _COMPANY_PATTERN_ID), None)
+            hits.extend(_lender_payee_hits(text, lender, self.scope, guard))
         return _merge(hits), complete
 
     def _evaluate(
@@ -770,6 +776,87 @@ def _normalized_lender_core(lender: str) -> str:
 
 def _lender_core(name: str) -> str:
     return regex.sub(r"(?:股份)?(?:有限责任公司|有限公司|公司)$|(?:消费金融|小额贷款|金融|科技|银行)$", "", name)
+
+
+#: Rule id of a payee company that is not the caller-given lender.
+LENDER_PAYEE_RULE = "transfer.payee_not_lender"
+_LENDER_PAYEE_SCORE = 0.85
+#: The unofficial_transfer pattern for a company payee: its ``unless`` and ``unless_message`` guards
+#: (a warning, a property-fee notice, 幸好没转 …) apply to a payee that is not the given lender too.
+_COMPANY_PATTERN_ID = "transfer.designated_account.company"
+#: A payee company: after a payee label (户名：X) any company word; after a payment verb (转至X)
+#: only a registered name (…有限公司, …事务所), so that 付给保险公司 or 转到我们调解中心 is no payee.
+#: A pronoun or a vague word (你们公司, 一家什么公司) names no company.
+_PAYEE_COMPANY = regex.compile(
+    r"(?:(?P<label>户名|收款人|账户名|开户名|收款方|收款单位|公司名称|单位名称)\s*(?:是|为)?"
+    r"|(?P<verb>(?:转|汇|打|存|缴|付)(?:款|账)?(?:至|到|入|给)))\s*[:：]?\s*"
+    r"(?P<company>(?!我|你|他|她|咱|本|该|这|那|贵|其|一家|什么|某家)"
+    r"[\p{Han}a-z0-9()（）]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|中心|工作室|商行|经营部|事务所))"
+)
+_REGISTERED = regex.compile(r"(?:有限责任公司|股份有限公司|有限公司|事务所)$")
+#: A payment instruction in the payee's sentence (转账至, 还款, 汇入, 收款, 对公账户 …).
+_PAY_CUE = regex.compile(r"转|汇|打款|打钱|打到|打入|存入|缴|付|还款|结清|收款|对公|账户|账号|卡号")
+#: A bank's notice of a transfer already made (对方户名), or the reader's own account: no instruction.
+_NOT_AN_ASK = regex.compile(r"对方$|(?:你|您)(?:的|名下)$|本人$")
+
+
+def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | None = None) -> list[Hit]:
+    """Payee companies in ``text`` that are not the caller-given ``lender``.
+
+    README ("If you know which lender …") and LABELS.md §2: the only lawful
+    payee is the lender's official app or the contract account in the lender's
+    own name. When the caller names the lender, a company named as the payee of
+    a payment instruction (户名：X有限公司, 转至X有限公司) whose name does not
+    hold the lender's core name (:func:`_lender_core`: 星河消费金融有限公司,
+    星河消费金融 and 星河金融 all give 星河) is an account in another company's
+    name: detail ``designated_account``, the detail LABELS.md and
+    ``unofficial_transfer.toml`` (``transfer.designated_account.company``) give
+    a company payee. A lending word in the name (消费金融, 银行) does not make it
+    the lender's here: the caller said who the lender is.
+
+    Parameters
+    ----------
+    text : str
+        The normalised message text.
+    lender : str
+        The caller-given lender name (any form; normalised here).
+    scope : Scope
+        The shared scope rules: a payee inside a warning or negation
+        (请勿转至XX有限公司) is not a hit.
+    guard : Pattern or None, default=None
+        The detector's company-payee pattern (``transfer.designated_account.company``):
+        its ``unless`` (on the payee's clause) and ``unless_message`` vetoes apply.
+
+    Returns
+    -------
+    list of Hit
+        One hit per such payee, span ``户名:X有限公司`` (cue and name), score
+        ``0.85`` times the scope weight, rule :data:`LENDER_PAYEE_RULE`.
+    """
+    core = _normalized_lender_core(lender)
+    if len(core) < 2:
+        return []
+    if guard is not None and guard.unless_message is not None and guard.unless_message.search(text):
+        return []
+    hits: list[Hit] = []
+    for m in _PAYEE_COMPANY.finditer(text):
+        company = m.group("company")
+        if core in company or _NOT_AN_ASK.search(text, max(0, m.start() - 3), m.start()):
+            continue
+        if m.group("verb") and not _REGISTERED.search(company):
+            continue
+        s, e = m.span()
+        if guard is not None and guard.unless is not None and guard.unless.search(text, *scope.clause(text, s, e)):
+            continue
+        a, b = scope.sentence_start(text, s), scope.sentence_end(text, e)
+        if not _PAY_CUE.search(text, a, b):
+            continue
+        w = scope.weight(text, s, e)
+        score = round(_LENDER_PAYEE_SCORE * w, 4)
+        if w == 0.0 or score < scope.threshold:
+            continue
+        hits.append(Hit("unofficial_transfer", "designated_account", s, e, LENDER_PAYEE_RULE, score, None))
+    return hits
 
 
 def _payee_unofficial(text: str, lender: str | None = None) -> bool:
