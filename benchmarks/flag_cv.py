@@ -58,7 +58,7 @@ from wxscreen._flagmodel import FLAG_KINDS, sentences  # noqa: E402
 from wxscreen._normalize import normalize  # noqa: E402
 from wxscreen.training._corpus import LabelledMessage, load_corpus  # noqa: E402
 from wxscreen.training._crossval import near_duplicate_groups  # noqa: E402
-from wxscreen.training._train import FLAG_GATES, FLAG_THRESHOLDS, _norm_spans  # noqa: E402
+from wxscreen.training._train import FLAG_GATES, FLAG_RISKY_GATES, FLAG_THRESHOLDS, _norm_spans  # noqa: E402
 
 UT = "unofficial_transfer"
 GATE_GRID = (0.0, 0.02, 0.05, 0.1, 0.2)
@@ -147,25 +147,30 @@ def _fit_predict(args: tuple[list[str], list[Any], list[str], dict[str, Any]]) -
     return P
 
 
-def _risky(args: tuple[list[str], list[str], list[str]]) -> np.ndarray:
-    """Fit the label model on one side; P(possible_scam) + P(suspicious) of the other."""
+def _risky(args: tuple[list[str], list[str], list[float], list[str]]) -> np.ndarray:
+    """Fit the label model on one side, weighted as ``train()`` does; P(possible_scam) + P(suspicious) of the other."""
     from wxscreen import Screener
     from wxscreen.training._train import fit_bundle
 
-    texts, labels, held = args
-    scr = Screener(fit_bundle(texts, labels), detectors=())
+    texts, labels, weights, held = args
+    scr = Screener(fit_bundle(texts, labels, sample_weight=weights), detectors=())
     return np.array([s.scores["possible_scam"] + s.scores["suspicious"] for s in scr.classify_many(held)])
 
 
 def risky_probs(cache: Path | None, tag: str, recs: list[Rec], tr: list[list[int]],
                 te: list[list[int]], jobs: int) -> np.ndarray:
     """Out-of-split P(risky label) per record from the label model (cached like the sentence probabilities)."""
-    key = hashlib.sha256(json.dumps([tag, [r.id for r in recs], [sorted(t) for t in te]]).encode()).hexdigest()[:16]
+    from wxscreen.training._train import HARD_NEGATIVE_WEIGHT
+
+    key = hashlib.sha256(
+        json.dumps([tag, HARD_NEGATIVE_WEIGHT, [r.id for r in recs], [sorted(t) for t in te]]).encode()
+    ).hexdigest()[:16]
     path = None if cache is None else cache / f"risky-{tag}-{key}.npy"
     if path is not None and path.exists():
         return np.load(path)
     t0 = time.time()
-    tasks = [([recs[i].raw for i in a], [recs[i].label for i in a], [recs[i].raw for i in b])
+    tasks = [([recs[i].raw for i in a], [recs[i].label for i in a],
+              [HARD_NEGATIVE_WEIGHT if recs[i].hard else 1.0 for i in a], [recs[i].raw for i in b])
              for a, b in zip(tr, te, strict=True)]
     if jobs > 1:
         with ProcessPoolExecutor(jobs) as ex:
@@ -273,13 +278,15 @@ def score(recs: list[Rec], probs: list[np.ndarray], idx: list[int], thr: dict[st
 def choose(recs: list[Rec], probs: list[np.ndarray], idx: list[int], min_precision: float,
            base_thr: dict[str, float], base_gates: dict[str, float], base_probs: list[np.ndarray],
            risky: np.ndarray | None = None, gate_grid: tuple[float, ...] = GATE_GRID,
-           risky_grid: tuple[float, ...] = RISKY_GRID, objective: str = "recall") -> tuple[dict[str, float], ...]:
+           risky_grid: tuple[float, ...] = RISKY_GRID, objective: str = "recall",
+           base_rgates: dict[str, float] | None = None) -> tuple[dict[str, float], ...]:
     """Per kind, the (gate, threshold, risky gate) with the highest recall under two constraints.
 
     The kind's precision must reach ``min_precision`` (or, for a kind the
     shipped setting leaves below it, the shipped precision) and the hard negatives
     flagged with the kind may not outnumber those of the shipped flagger
-    (``base_probs``) at the shipped setting (``base_thr``, ``base_gates``); ties
+    (``base_probs``) at the shipped setting (``base_thr``, ``base_gates`` and, with
+    ``risky``, the shipped risky gates ``base_rgates``); ties
     go to fewer hard negatives, then to higher precision, then to the higher
     threshold, gate and risky gate. Kinds are independent in P/R, so each is
     chosen alone. A kind no setting qualifies for keeps its shipped setting.
@@ -310,7 +317,8 @@ def choose(recs: list[Rec], probs: list[np.ndarray], idx: list[int], min_precisi
     per_gate = {g: arrays(probs, dict.fromkeys(FLAG_KINDS, g)) for g in gate_grid}
     f0, h0, b0 = arrays(base_probs, base_gates)
     for j, kind in enumerate(FLAG_KINDS):
-        hit0 = f0[:, j] | (~h0[:, j] & (b0[:, j] >= base_thr[kind]))
+        rg0 = 0.0 if base_rgates is None or risky is None else base_rgates.get(kind, 0.0)
+        hit0 = f0[:, j] | (~h0[:, j] & (b0[:, j] >= base_thr[kind]) & (rk >= rg0))
         hn0 = int((hit0 & hard).sum())
         tp0 = int((hit0 & gold[:, j]).sum())
         p0 = tp0 / max(int(hit0.sum()), 1)
@@ -433,7 +441,7 @@ def main() -> int:
         risky_dev = risky_probs(args.cache, "dev", recs, [tr_i], [dev_i], args.jobs)
         risky = np.where(np.isnan(risky), risky_dev, risky)  # pool=train: dev rows from the train-only model
     chosen, chosen_gates, chosen_rg = choose(recs, oof, pool, args.min_precision, shipped, gates, base_oof, risky,
-                                             objective=args.objective,
+                                             objective=args.objective, base_rgates=dict(FLAG_RISKY_GATES),
                                              gate_grid=tuple(float(g) for g in args.gate_grid.split(",")))
     report: dict[str, Any] = {"setting": name, "params": params, "objective": args.objective, "k": args.k,
                               "seed": args.seed, "gate_grid": args.gate_grid, "min_precision": args.min_precision,
@@ -447,7 +455,9 @@ def main() -> int:
                 rk = risky_dev  # dev rows scored by the train-only label model
             else:
                 rk = risky
-            s = score(recs, probs, idx, thr, gt, risky=rk if tag == "chosen" else None, risky_gates=chosen_rg)
+            # the shipped setting is scored with its own risky gates, the chosen one with the chosen
+            s = score(recs, probs, idx, thr, gt, risky=rk,
+                      risky_gates=chosen_rg if tag == "chosen" else dict(FLAG_RISKY_GATES))
             report[f"{where}/{tag}"] = s
             print(_table(f"{name} {where} ({len(idx)} records), {tag} thresholds", s))
     print("chosen thresholds:", json.dumps(chosen))
