@@ -144,6 +144,10 @@ def test_r9_debt_relief_agency_is_at_least_suspicious():
         ("我这边可以帮您跟所有平台去谈，罚息全免", True),
         ("看你被催得挺惨，我是做债务优化的，有需要私聊", True),
         ("停催停诉，办成再收费，不成功不收一分钱", True),
+        ("我们可以帮您跟星河协商停息挂账，本金分36期", True),
+        ("我是您网贷的协商专员，可以帮您申请停息挂账", True),
+        ("看到您逾期了，我们是第三方，帮您谈个延期没问题", True),
+        ("我帮您跟平台协商一下，看能不能减免", False),  # an outsourced agent of the lender
         ("您好，您的分期申请已通过，共12期，请在APP内确认。", False),  # the lender's own offer
         ("我司从未委托任何停息挂账机构代为协商，请勿轻信。", False),  # a warning
         ("我朋友被拉进一个上岸群，交了钱群就散了。", False),  # reported speech

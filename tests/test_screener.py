@@ -274,12 +274,14 @@ def test_one_letter_and_a_symbol_raise_no_learned_flag(raw_screener):
     assert json.loads(s.model_dump_json())["label"]
 
 
-@pytest.mark.parametrize("text", ["Q", "C\ufffd", "x!", "3", "5000", "138****0000", "👍", "？？"])
+@pytest.mark.parametrize(
+    "text", ["Q", "C\ufffd", "x!", "3", "5000", "138****0000", "👍", "？？", "[图片]", "[语音] [语音]", "[转账] ¥500.00"]
+)
 def test_no_words_is_other_by_rule_r0(screener, text):
     s = screener.classify(text)
     assert s.label is wxscreen.Label.OTHER and s.flags == [] and s.reasons[0].startswith("rule R0")
 
 
-@pytest.mark.parametrize("text", ["滚", "ok", "V信"])
+@pytest.mark.parametrize("text", ["滚", "ok", "V信", "[图片]验证码发我", "好的[抱拳]"])
 def test_a_han_character_or_two_letters_go_to_the_model(screener, text):
     assert not screener.classify(text).reasons[0].startswith("rule R0")

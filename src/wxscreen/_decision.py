@@ -7,7 +7,8 @@ escalates it (LABELS.md §2; each rule adds a sentence to ``reasons``):
 
 R0  (applied by the Screener before the model runs) a message with no Han
     character and fewer than two letters — empty, whitespace, punctuation,
-    emoji or digits only, or one stray letter (``Q``, ``5000``) — is ``other``
+    emoji or digits only, one stray letter (``Q``, ``5000``), or WeChat
+    placeholders only (``[图片]``, ``[语音]``, as pasted chats blank them) — is ``other``
     with probability 1 and no flags (the corpus labels every such message
     ``other``: a bare number asks nothing).
 

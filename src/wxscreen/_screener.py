@@ -42,8 +42,14 @@ def _check_text(text: object) -> str:
     return text
 
 
+#: A WeChat placeholder copied with a message ([图片], [语音], [表情], [抱拳]): no words of the sender's.
+_PLACEHOLDER = regex.compile(r"\[[\p{Han}A-Za-z]{1,4}\]")
+
+
 def _has_words(text: str) -> bool:
-    """R0's test: a Han character, or at least two letters (digits alone are no words)."""
+    """R0's test: a Han character, or at least two letters (digits alone are no words), outside placeholders."""
+    if "[" in text:
+        text = _PLACEHOLDER.sub("", text)
     if _HAN.search(text):
         return True
     return sum(ch.isalpha() for ch in text) >= 2
@@ -366,7 +372,7 @@ class Screener:
         for i, norm in enumerate(norms):
             if i not in probs:
                 scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
-                reasons = ["rule R0: no words (empty, punctuation, emoji, digits or a single letter only) ⇒ other"]
+                reasons = ["rule R0: no words (empty, punctuation, emoji, digits, a single letter or WeChat placeholders only) ⇒ other"]
                 if cut[i]:
                     reasons.append(cut_reason)
                 out.append(
