@@ -563,3 +563,13 @@ def test_the_speaker_a_risky_sender_writes_to_by_name_is_the_borrower():
         "张伟 2025/3/2 10:30\n李专员，我下周发工资就还，别找我单位\n"
     )
     assert screen_chat(reply, now=now).borrower == "张伟"
+
+
+@pytest.mark.parametrize("name", ["李专员(星河)", "李专员（星河）"])
+def test_a_name_with_a_bracketed_company_before_the_time(name):
+    # trial 4: "李专员(星河) 14:22：…" gave the speaker '李专员(星河) 14' and no time
+    got = parse_chat(f"{name} 08:22：您好，可以分期\n张先生 08:25：好的", now=_MORNING)
+    assert [(m.speaker, m.time) for m in got] == [
+        (name, dt.datetime(2024, 5, 4, 8, 22)),
+        ("张先生", dt.datetime(2024, 5, 4, 8, 25)),
+    ]

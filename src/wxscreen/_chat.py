@@ -98,7 +98,7 @@ _INLINE_TS = regex.compile(
 # The first form with a bare or relative time (ts) is weak evidence of a chat on its own ("会议 14:00：…");
 # a body of two digits alone is the seconds of a header ("张三 2024-05-02 11:00:00").
 _INLINE_NAME_TS = regex.compile(
-    rf"^(?P<name>[^\s:：\[【「(（，。！？\d][^:：\n「」()（），。！？]{{0,30}}?)"
+    rf"^(?P<name>[^\s:：\[【「(（，。！？\d][^:：\n「」()（），。！？]{{0,30}}?(?:[(（][^()（）\n:：]{{1,12}}[)）])?)"
     rf"(?:\s+(?P<ts>{_TS_ANY})|\s*[(（](?P<ts2>{_TS_ANY})[)）])\s*[:：]\s*(?P<body>(?!\d{{2}}\s*$)\S.*)$"
 )
 _NAME_CHARS = r"[^\s:：「」\[\]，。！？；、(（][^\n:：「」，。！？；]{0,39}?"
