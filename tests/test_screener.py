@@ -285,3 +285,11 @@ def test_no_words_is_other_by_rule_r0(screener, text):
 @pytest.mark.parametrize("text", ["滚", "ok", "V信", "[图片]验证码发我", "好的[抱拳]"])
 def test_a_han_character_or_two_letters_go_to_the_model(screener, text):
     assert not screener.classify(text).reasons[0].startswith("rule R0")
+
+
+def test_learned_evidence_is_cut_where_a_voice_to_text_bubble_had_spaces(screener):
+    # normalisation removes the spaces between Han characters; the clause cut must still see them
+    text = "妈 我手机掉水里了 这是我同学的号 你先转两千到他卡上 我回头还你"
+    flags = [f for f in screener.classify(text).flags if f.kind == "unofficial_transfer"]
+    assert flags and all(text[f.start : f.end] == f.evidence for f in flags)
+    assert all(" " not in f.evidence and len(f.evidence) < len(text) // 2 for f in flags)

@@ -55,6 +55,13 @@ def _has_words(text: str) -> bool:
     return sum(ch.isalpha() for ch in text) >= 2
 
 
+def _space_between(norm: NormalizedText, i: int) -> bool:
+    """True when the raw text holds whitespace, removed by normalisation, just before ``norm.text[i]``."""
+    a = norm.raw_span(i - 1, i)[1]
+    b = norm.raw_span(i, i + 1)[0]
+    return b > a and norm.raw[a:b].isspace()
+
+
 def _word_chars(text: str, start: int, end: int) -> int:
     """Number of Han characters and letters in ``text[start:end]``."""
     return len(_WORD_CHAR.findall(text, start, end))
@@ -204,7 +211,7 @@ class Screener:
                 )
             )
         for kind, detail, ns, ne, p in best.values():
-            ns, ne = self._narrow(norm.text, kind, ns, ne, p)
+            ns, ne = self._narrow(norm, kind, ns, ne, p)
             s, e = norm.raw_span(ns, ne)
             flags.append(
                 Flag.model_construct(
@@ -215,19 +222,26 @@ class Screener:
         flags.sort(key=lambda f: (f.start, f.end, f.kind))
         return flags, complete
 
-    def _narrow(self, text: str, kind: str, start: int, end: int, p_sentence: float) -> tuple[int, int]:
+    def _narrow(self, norm: NormalizedText, kind: str, start: int, end: int, p_sentence: float) -> tuple[int, int]:
         """The clause of a learned hit's sentence that the flagger finds most telling of ``kind``.
 
         A learned flag is found on a whole sentence; its evidence should point at
         the words that carry it. The sentence ``text[start:end]`` is cut at
-        commas, colons and enumeration commas; when it has more than one clause,
+        commas, colons and enumeration commas, and where the raw text had a
+        space that normalisation removed (voice-to-text bubbles such as 妈妈 我被
+        拉进一个群 你帮我转800); when it has more than one clause,
         the flagger scores each on its own and the best one becomes the evidence
         if it tells the kind at least as surely as the whole sentence
         (``p_sentence``); else the sentence stays.
         """
         fl = self.bundle.flagger
-        cuts = [start] + [i + 1 for i in range(start, end) if text[i] in _CLAUSE_CUTS] + [end + 1]
-        parts = [(a, b - 1 if b <= end else end) for a, b in zip(cuts, cuts[1:], strict=False)]
+        text = norm.text
+        # (where a clause ends, where the next begins): a comma is dropped, a removed space is not there
+        seps = [(i, i + 1) for i in range(start, end) if text[i] in _CLAUSE_CUTS]
+        if " " in norm.raw or "\u3000" in norm.raw:
+            seps = sorted(seps + [(i, i) for i in range(start + 1, end) if _space_between(norm, i)])
+        bounds = [start] + [x for sep in seps for x in sep] + [end]
+        parts = list(zip(bounds[::2], bounds[1::2], strict=True))
         parts = [(a, b) for a, b in parts if any(ch.isalnum() for ch in text[a:b])]
         if len(parts) < 2:
             return start, end
@@ -372,7 +386,10 @@ class Screener:
         for i, norm in enumerate(norms):
             if i not in probs:
                 scores = {lab: (1.0 if lab == Label.OTHER.value else 0.0) for lab in _LABEL_VALUES}
-                reasons = ["rule R0: no words (empty, punctuation, emoji, digits, a single letter or WeChat placeholders only) ⇒ other"]
+                reasons = [
+                    "rule R0: no words (empty, punctuation, emoji, digits, a single letter or WeChat placeholders only)"
+                    " ⇒ other"
+                ]
                 if cut[i]:
                     reasons.append(cut_reason)
                 out.append(
