@@ -159,3 +159,19 @@ def test_r9_cue_list(text, expected):
     from wxscreen.detectors._base import load_scope
 
     assert load_scope().agency_claim(normalize(text).text) is expected
+
+
+def test_r10_the_lenders_own_account_given_by_the_caller_lowers_a_model_only_risky_label():
+    label, reasons = decide(scores(possible_scam=0.7, collection_notice=0.2, other=0.1), [], own_account=True)
+    assert label is Label.COLLECTION_NOTICE and any("R10" in r for r in reasons)
+    # a flag keeps the label: R10 speaks only when nothing was found
+    flagged = decide(scores(possible_scam=0.7, collection_notice=0.3), [flag("threat", "shaming")], own_account=True)
+    assert flagged[0] is Label.POSSIBLE_SCAM
+    assert decide(scores(possible_scam=0.7, collection_notice=0.3), [])[0] is Label.POSSIBLE_SCAM
+
+
+def test_r10_needs_the_caller_to_name_the_lender(screener):
+    text = "您的欠款请转入我司对公还款账户：户名：星河消费金融有限公司，开户行：招商银行，账号：7559 **** **** 0001"
+    assert screener.classify(text, lender="星河").label is not Label.POSSIBLE_SCAM
+    other = screener.classify(text, lender="云朵借")
+    assert other.label is Label.POSSIBLE_SCAM and any(f.kind == "unofficial_transfer" for f in other.flags)

@@ -62,8 +62,14 @@ R9  the sender presents itself as a third party that negotiates the reader's
     a claim inside a warning does not count. Found by a fresh-user trial (four
     agency offers labelled ``negotiation_offer``).
 
-R1–R6, R8 and R9 only ever raise the label (towards ``possible_scam``); only R7 lowers
-it, and only when no detector found anything. Scores are left as the
+R10 the caller passed ``lender=`` and the message names that lender as the
+    payee (户名：星河消费金融有限公司 with ``lender="星河"``), and no flag was
+    found ⇒ the most probable of the three non-risky labels (LABELS.md §2: the
+    contract account in the lender's name is an official channel). Without
+    ``lender=`` the model's label stands: anyone can write a lender's name.
+
+R1–R6, R8 and R9 only ever raise the label (towards ``possible_scam``); only R7 and
+R10 lower it, and only when no detector found anything. Scores are left as the
 classifier computed them.
 """
 
@@ -111,6 +117,7 @@ def decide(
     complete: bool = True,
     identity_money: bool = False,
     agency: bool = False,
+    own_account: bool = False,
 ) -> tuple[Label, list[str]]:
     """Combine classifier scores and detector flags into the final label.
 
@@ -129,6 +136,9 @@ def decide(
     agency : bool, default=False
         The sender presents itself as a third party negotiating the reader's
         debts (R9; ``Scope.agency_claim``).
+    own_account : bool, default=False
+        The message names the caller-given lender as the payee (R10;
+        ``detectors._base.payee_is_lender``).
 
     Returns
     -------
@@ -150,6 +160,13 @@ def decide(
                 f"rule R7: no warning sign found by the detectors and the model is not sure "
                 f"(risky {risky:.2f} < {RISKY_WITHOUT_FLAGS}) ⇒ {label.value}"
             )
+    if not flags and own_account and label in _RISKY:
+        label = max(
+            (lab for lab in LABEL_ORDER if lab not in _RISKY), key=lambda lab: (scores[lab.value], -lab.rank)
+        )
+        reasons.append(
+            f"rule R10: the payee named is the lender given by the caller and no warning sign was found ⇒ {label.value}"
+        )
     kinds = {f.kind for f in flags}
     pdr = {f.detail for f in flags if f.kind == "personal_data_request"}
 

@@ -18,7 +18,7 @@ from ._flagmodel import Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize, replace_surrogates
-from .detectors._base import LENDER_PAYEE_RULE, _payee_unofficial, load_scope
+from .detectors._base import LENDER_PAYEE_RULE, _payee_unofficial, load_scope, payee_is_lender
 
 __all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
 
@@ -404,7 +404,7 @@ class Screener:
             scope = load_scope()
             label, rule_reasons = decide(
                 probs[i], flags, complete=complete, identity_money=scope.identity_money_ask(norm.text),
-                agency=scope.agency_claim(norm.text),
+                agency=scope.agency_claim(norm.text), own_account=payee_is_lender(norm.text, lender),
             )
             best = model_label(probs[i]).value
             cues = self.bundle.top_features(X, best, row=row_of[i]) if X is not None else []

@@ -794,6 +794,22 @@ _PAYEE_COMPANY = regex.compile(
     r"[\p{Han}a-z0-9()（）]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|中心|工作室|商行|经营部|事务所))"
 )
 _REGISTERED = regex.compile(r"(?:有限责任公司|股份有限公司|有限公司|事务所)$")
+
+
+def payee_is_lender(text: str, lender: str | None) -> bool:
+    """True when ``text`` (normalised) names a payee company that is the caller-given ``lender``.
+
+    The input of decision rule R10: the lender's own contract account, given in chat by
+    someone the caller knows to be the lender's, asks for nothing unofficial (LABELS.md §2,
+    ``unofficial_transfer``: "anywhere but the lender's official app or contract account in
+    the lender's name").
+    """
+    if not lender:
+        return False
+    core = _normalized_lender_core(lender)
+    if len(core) < 2:
+        return False
+    return any(core in m.group("company") for m in _PAYEE_COMPANY.finditer(text))
 #: A payment instruction in the payee's sentence (转账至, 还款, 汇入, 收款, 对公账户 …).
 _PAY_CUE = regex.compile(r"转|汇|打款|打钱|打到|打入|存入|缴|付|还款|结清|收款|对公|账户|账号|卡号")
 #: A bank's notice of a transfer already made (对方户名), or the reader's own account: no instruction.
