@@ -296,7 +296,8 @@ def choose(recs: list[Rec], probs: list[np.ndarray], idx: list[int], min_precisi
     settings that keep at least the shipped recall (then the highest recall).
     """
     thr, gates = dict(base_thr), dict(base_gates)
-    rgates = dict.fromkeys(FLAG_KINDS, 0.0)
+    # a kind no setting qualifies for keeps its shipped risky gate too
+    rgates = dict(base_rgates) if base_rgates and risky is not None else dict.fromkeys(FLAG_KINDS, 0.0)
     ix = np.asarray(idx)
     hard = np.array([recs[i].hard for i in idx])
     rk = np.ones(len(idx)) if risky is None else risky[ix]

@@ -573,3 +573,8 @@ def test_a_name_with_a_bracketed_company_before_the_time(name):
         (name, dt.datetime(2024, 5, 4, 8, 22)),
         ("张先生", dt.datetime(2024, 5, 4, 8, 25)),
     ]
+
+
+def test_weekday_lines_are_a_schedule_not_a_chat():
+    got = parse_chat("周一 9:00：开会\n周二 14:00：培训", now=_MORNING)
+    assert [m.speaker for m in got] == [None]

@@ -81,7 +81,7 @@ def test_jsonl_without_text_is_an_error(monkeypatch, capsys):
     assert "line 2" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("line", ["[1,2]", "[]", ' [{"text": "好的"}]', "{}", '{"text": 5}'])
+@pytest.mark.parametrize("line", ["[1,2]", "[]", ' [{"text": "好的"}]', "{}", '{"text": 5}', '{ "text": "好的", }'])
 def test_a_json_line_that_is_not_a_record_stops_classify(monkeypatch, capsys, line):
     for argv in (["classify", "--json", "-"], ["classify", "-"]):
         monkeypatch.setattr(sys, "stdin", io.StringIO(f"好的\n{line}\n请把验证码发给我\n"))

@@ -148,6 +148,11 @@ def test_r9_debt_relief_agency_is_at_least_suspicious():
         ("我是您网贷的协商专员，可以帮您申请停息挂账", True),
         ("看到您逾期了，我们是第三方，帮您谈个延期没问题", True),
         ("我帮您跟平台协商一下，看能不能减免", False),  # an outsourced agent of the lender
+        ("我这边代您办理延期还款，请在星河消费金融APP确认。", False),  # the lender itself
+        ("我这边帮您跟资方协商一下，看能不能减免部分罚息。", False),
+        ("我们是第三方催收公司，受星河消费金融委托，请通过官方APP还款。", False),  # lawful 委外
+        ("我们是正规中介，入职成功后再收费", False),  # not about debts
+        ("拉你进考研上岸群了", False),
         ("您好，您的分期申请已通过，共12期，请在APP内确认。", False),  # the lender's own offer
         ("我司从未委托任何停息挂账机构代为协商，请勿轻信。", False),  # a warning
         ("我朋友被拉进一个上岸群，交了钱群就散了。", False),  # reported speech

@@ -293,3 +293,18 @@ def test_learned_evidence_is_cut_where_a_voice_to_text_bubble_had_spaces(screene
     flags = [f for f in screener.classify(text).flags if f.kind == "unofficial_transfer"]
     assert flags and all(text[f.start : f.end] == f.evidence for f in flags)
     assert all(" " not in f.evidence and len(f.evidence) < len(text) // 2 for f in flags)
+
+
+def test_a_borrowers_closing_doubt_silences_what_they_retell_but_a_scammers_opening_one_does_not(screener):
+    retold = screener.classify("这个说先交2000解冻费才能放款，是不是骗子啊？你帮我看看")
+    assert retold.flags == []
+    scam = screener.classify("是真的吗？请把您的银行卡密码和验证码发我核实。")
+    assert scam.label is wxscreen.Label.POSSIBLE_SCAM and {f.kind for f in scam.flags} == {"personal_data_request"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我刚把电费缴到国家电网有限公司了", "上个月我已经把首付转给万科房地产开发有限公司了", "有问题可以打给中国平安保险股份有限公司客服问问"],
+)
+def test_a_past_payment_or_a_phone_call_names_no_payee_for_the_lender_check(screener, text):
+    assert not screener.classify(text, lender="星河消费金融有限公司").flags

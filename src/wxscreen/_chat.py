@@ -124,6 +124,7 @@ _FIELD_LABEL = regex.compile(
 # Header names that are really message text ending in a time ("请在今天 18:00").
 _NOT_A_NAME = regex.compile(
     r"(?:今天|明天|后天|今晚|明晚|本周|下周|周末|之前|以前|截止|截至|最晚|务必|请在|请于|[前于在到至从等约])$"
+    r"|^(?:周|星期|礼拜)[一二三四五六日天]$|^(?:今天|明天|后天|昨天|上午|下午|晚上|中午|早上|凌晨)$"
 )
 _SYSTEM = regex.compile(
     r"以上是打招呼的?内容|现在可以开始聊天了|对方为企业微信用户|添加我的企业微信与我联系吧|"

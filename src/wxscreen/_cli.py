@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, TextIO, cast
@@ -133,7 +135,7 @@ def _read_stdin_messages(stream: TextIO) -> list[tuple[str, Any]]:
     The rule for "meant as JSON" (README, Command line): a line whose first
     non-blank character is ``{`` or ``[`` and that parses as JSON is meant as
     a record, and must be an object with a string ``text``; a line starting
-    ``{"`` that does not parse is broken JSON Lines. Every other line is a
+    ``{"`` (spaces allowed between) that does not parse is broken JSON Lines. Every other line is a
     message, even when it happens to parse as JSON: ``5000``, ``"好的"``,
     ``true``, and ``[图片]`` or ``{微笑}`` (which do not parse).
 
@@ -152,7 +154,7 @@ def _read_stdin_messages(stream: TextIO) -> list[tuple[str, Any]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                if line.lstrip().startswith('{"'):
+                if _JSON_OBJECT_START.match(line):
                     # meant as JSON Lines but broken: screening the raw braces would be a silent wrong answer
                     raise ValueError(f"stdin line {n}: not valid JSON ({exc.msg})") from None
                 msgs.append((line, _NO_ID))  # [图片], {微笑}: a message
@@ -189,6 +191,21 @@ def _cmd_classify(args: argparse.Namespace) -> int:
     return 0
 
 
+#: A line that starts like a JSON object: ``{`` then, after optional spaces, a key's quote.
+_JSON_OBJECT_START = re.compile(r'\s*\{\s*"')
+
+
+def _china_now() -> datetime.datetime:
+    """The wall-clock time in mainland China (UTC+8, no daylight saving), naive.
+
+    Pasted WeChat chats carry China times; the machine running the CLI may not be
+    set to China time (a UTC server would read 08:40 at 09:13 Beijing as a time
+    still to come, and the chat parser would move it to yesterday).
+    """
+    china = datetime.timezone(datetime.timedelta(hours=8))
+    return datetime.datetime.now(china).replace(tzinfo=None)
+
+
 def _cmd_chat(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -196,7 +213,7 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
     text = _decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read did
-    now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
+    now = dt.datetime.fromisoformat(args.now) if args.now else _china_now()
     screener = load_screener(args.model, mask_identifiers=not args.no_mask)
     res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
     if args.json:
@@ -297,7 +314,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     # The SHA-256 in the report is of these exact bytes (a BOM included); for screening a leading
     # BOM is dropped, UTF-16/32 with a BOM is decoded, other non-UTF-8 input is refused (exit 2).
     text = _decode_source(raw, "stdin" if args.file == "-" else args.file)
-    now = dt.datetime.fromisoformat(args.now) if args.now else dt.datetime.now()
+    now = dt.datetime.fromisoformat(args.now) if args.now else _china_now()
     screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
     res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
     out = render_report(
@@ -514,7 +531,7 @@ def build_parser() -> argparse.ArgumentParser:
     h = sub.add_parser("chat", help="screen a pasted WeChat chat, message by message: FILE or - for stdin")
     h.add_argument("file")
     h.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
-    h.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    h.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now, China time)")
     h.add_argument(
         "--lender",
         default=None,
@@ -533,7 +550,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default=None, help="write the report to this file (default: stdout)")
     r.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of headings and advice")
     r.add_argument("--me", default=None, help="the borrower's display name (default: inferred)")
-    r.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now)")
+    r.add_argument("--now", default=None, help="ISO time that resolves 昨天/星期三/14:22 (default: now, China time)")
     r.add_argument(
         "--lender",
         default=None,

@@ -40,6 +40,8 @@ R7  no flag at all, the flag check complete, and the classifier's
     it, accuracy 0.966 → 0.972, risky precision 0.952 → 0.965, recall 1.000
     unchanged. A threshold of 0.8 gained more precision but lost recall
     (0.974 and 0.986); a borrower is worse served by a missed scam.
+    R7 does not apply to a message that R8 or R9 reads (their cues are no
+    flags, but they are warning signs).
 
 R8  the sender introduces themself as the reader's relative, classmate,
     friend or superior (我是你哥哥 / 我是你高中同学 / 我是王主任) and asks for

@@ -6,6 +6,8 @@ from wxscreen import normalize
 from wxscreen.detectors import DETECTORS, default_detectors, load_detector
 
 PDR_POS = [
+    ('是真的吗？请把您的银行卡密码和验证码发我核实。', {'verification_code', 'password'}),
+    ('您好，减免是真的吗？是真的，请把验证码发给我确认。', {'verification_code'}),
     ('把卡正反面拍清楚发过来，还有卡背后三位数字', {'password'}),
     ('身份证号110101199003070000 发我一下', {'id_number'}),
     ("把验证码发给138****5678，我这边核对", {"verification_code"}),
@@ -122,6 +124,7 @@ PDR_NEG = [
 ]
 
 TRANSFER_POS = [
+    ('用微信扫这个收款码给我转3000就能注销账户', {'qr_code'}),
     ("卡号分两条发你，户名写我名字就行", {"personal_account"}),
     ("我是表妹，号被盗了，能帮我充一下200的话费吗，明天还你", {"cash_or_card"}),
     ("支付宝账号是 zhao_1234x，直接转过来", {"alipay_personal", "personal_account"}),

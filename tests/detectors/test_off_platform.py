@@ -12,6 +12,7 @@ def _details(text):
 
 
 POSITIVE = [
+    ('要是不敢点链接，可以直接加我QQ 123456789 办理。', {'other_chat'}),
     ("这个号明天停用，加我私人微信 abc_123 继续聊。", {"other_chat"}),
     ("方案不方便在这里说，加我QQ：12345678。", {"other_chat"}),
     ("我们统一用纸飞机沟通，账号 @helper_01。", {"other_chat"}),

@@ -396,6 +396,9 @@ class Scope:
         self._identity = _alternation(spec, "identity_claims")
         self._money = _alternation(spec, "money_asks")
         self._agency = _alternation(spec, "agency_claims")
+        self._agency_context = _alternation(spec, "agency_context")
+        self._agency_veto = _alternation(spec, "agency_vetoes")
+        self._retell = _alternation(spec, "doubt_retell")
         self._veto = _alternation(spec, "learned_vetoes")
         self._report = _alternation(spec, "report_frames")
         self._doubt = _alternation(spec, "doubt_questions")
@@ -446,6 +449,20 @@ class Scope:
         # a money ask inside a warning (收到旧号借钱的消息千万别理) asks for nothing
         return any(self.weight(text, m.start(), m.end()) > 0 for m in self._money.finditer(text))
 
+    def _doubt_closes(self, text: str) -> bool:
+        """The message ends with the reader's doubt question about something retold before it.
+
+        (说先交2000解冻费才能放款，是不是骗子啊？) A doubt the sender asks and answers
+        (是真的吗？是真的，请把验证码发给我) does not end the message; one with nothing
+        retold before it (是真的吗？请把密码发我) is no reader's doubt either.
+        """
+        assert self._doubt is not None
+        for m in self._doubt.finditer(text):
+            retold = self._retell is None or self._retell.search(text, 0, m.start()) is not None
+            if retold and _DOUBT_TAIL.fullmatch(text, m.end()):
+                return True
+        return False
+
     def agency_claim(self, text: str) -> bool:
         """True when ``text`` presents its sender as a third party negotiating the reader's debts.
 
@@ -455,6 +472,10 @@ class Scope:
         """
         if self._agency is None:
             return False
+        if self._agency_context is not None and self._agency_context.search(text) is None:
+            return False  # 入职成功后再收费, 考研上岸群: not about debts
+        if self._agency_veto is not None and self._agency_veto.search(text) is not None:
+            return False  # 受星河消费金融委托 … 请通过官方APP还款: the lender's own agent
         return any(self.weight(text, m.start(), m.end()) >= self.threshold for m in self._agency.finditer(text))
 
     def vetoes_learned(self, text: str, start: int, end: int) -> bool:
@@ -474,7 +495,8 @@ class Scope:
             reset = self._reset is not None and self._reset.search(gap)
             if not reassured and not reset:
                 return 0.0
-        if self._warn.search(text, a, b):
+        w = self._warn.search(text, a, self.sentence_end(text, end))
+        if w is not None and w.start() < b:  # a frame in the clause (its lookaheads may read to the sentence end)
             return 0.0
         if self._question is not None and b < len(text) and text[b] in "?？" and self._question.search(text[a:b]):
             return 0.0
@@ -485,9 +507,15 @@ class Scope:
             return self.factor
         if self._report is not None and self._report.search(text, 0, start):
             return self.factor
-        if self._doubt is not None and self._doubt.search(text):
+        if self._doubt is not None and self._doubt_closes(text):
             return self.factor
         return 1.0
+
+
+#: What may follow the reader's closing doubt question: punctuation, particles, "have a look for me".
+_DOUBT_TAIL = regex.compile(
+    r"[\s?？!！。.,，~～…啊呀呢吧哈😭]*(?:(?:你|您)?(?:帮我|给我)?(?:看看|看一下|瞅瞅)|你觉得呢|怎么办|咋办)?[\s?？!！。.,，~～…啊呀呢吧哈😭]*"
+)
 
 
 @functools.cache
@@ -789,11 +817,15 @@ _COMPANY_PATTERN_ID = "transfer.designated_account.company"
 #: A pronoun or a vague word (你们公司, 一家什么公司) names no company.
 _PAYEE_COMPANY = regex.compile(
     r"(?:(?P<label>户名|收款人|账户名|开户名|收款方|收款单位|公司名称|单位名称)\s*(?:是|为)?"
-    r"|(?P<verb>(?:转|汇|打|存|缴|付)(?:款|账)?(?:至|到|入|给)))\s*[:：]?\s*"
+    r"|(?P<verb>(?:转|汇|存|缴|付)(?:款|账)?(?:至|到|入|给)|打(?:款|钱)?(?:至|到|入)))\s*[:：]?\s*"
     r"(?P<company>(?!我|你|他|她|咱|本|该|这|那|贵|其|一家|什么|某家)"
     r"[\p{Han}a-z0-9()（）]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|中心|工作室|商行|经营部|事务所))"
 )
 _REGISTERED = regex.compile(r"(?:有限责任公司|股份有限公司|有限公司|事务所)$")
+#: A payment already made, told by the payer (我已经把首付转给…, 刚缴到…), before the payee.
+_DONE = regex.compile(
+    r"(?:我|咱|我们)[^,，。;；!！?？\n]{0,8}?把|(?:已经|已|刚刚|刚|上个月|昨天|之前)(?:把|转|汇|缴|付|存|打)"
+)
 
 
 def payee_is_lender(text: str, lender: str | None) -> bool:
@@ -823,8 +855,8 @@ def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | No
     payee is the lender's official app or the contract account in the lender's
     own name. When the caller names the lender, a company named as the payee of
     a payment instruction (户名：X有限公司, 转至X有限公司) whose name does not
-    hold the lender's core name (:func:`_lender_core`: 星河消费金融有限公司,
-    星河消费金融 and 星河金融 all give 星河) is an account in another company's
+    hold the lender's core name (:func:`_lender_core`: 星河消费金融有限公司 and
+    星河消费金融 give 星河消费金融, 星河金融 gives 星河) is an account in another company's
     name: detail ``designated_account``, the detail LABELS.md and
     ``unofficial_transfer.toml`` (``transfer.designated_account.company``) give
     a company payee. A lending word in the name (消费金融, 银行) does not make it
@@ -862,7 +894,10 @@ def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | No
         if m.group("verb") and not _REGISTERED.search(company):
             continue
         s, e = m.span()
-        if guard is not None and guard.unless is not None and guard.unless.search(text, *scope.clause(text, s, e)):
+        ca, _cb = scope.clause(text, s, e)
+        if m.group("verb") and (text.startswith("了", e) or _DONE.search(text, ca, m.end("verb"))):
+            continue  # the reader's own past payment (我刚把电费缴到国家电网有限公司了)
+        if guard is not None and guard.unless is not None and guard.unless.search(text, ca, _cb):
             continue
         a, b = scope.sentence_start(text, s), scope.sentence_end(text, e)
         if not _PAY_CUE.search(text, a, b):

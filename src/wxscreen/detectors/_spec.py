@@ -98,6 +98,17 @@ class ScopeSpec(BaseModel):
         default_factory=list,
         description="a third party offering to negotiate the reader's debts with the lenders (R9)",
     )
+    agency_context: list[str] = Field(
+        default_factory=list, description="debt words one of which a message needs for an agency claim to count (R9)"
+    )
+    agency_vetoes: list[str] = Field(
+        default_factory=list,
+        description="the lender's own mandate or app named in the message (受…委托, 请通过官方APP): no agency (R9)",
+    )
+    doubt_retell: list[str] = Field(
+        default_factory=list,
+        description="words of a retold offer (说, 看到, 有人 …) a doubt question needs before it (doubt_questions)",
+    )
     money_asks: list[str] = Field(
         default_factory=list, description="requests for money, read together with identity_claims (R8)"
     )
