@@ -61,8 +61,12 @@ R9  the sender presents itself as a third party that negotiates the reader's
     debts with the lenders (我们团队专门做停息挂账 / 第三方协商机构 / 帮您跟所有
     平台谈) ⇒ at least ``suspicious`` (LABELS.md §1: an unsolicited debt-relief
     agency). The cue list is ``agency_claims`` in ``data/detectors/scope.toml``;
-    a claim inside a warning does not count. Found by a fresh-user trial (four
-    agency offers labelled ``negotiation_offer``).
+    a claim inside a warning does not count, nor one in a message with no debt
+    word (``agency_context``) or one that names the lender's own mandate or app
+    (``agency_vetoes``: 受…委托, 请通过官方APP — a lawful 委外 agent). Found by
+    two fresh-user trials (agency offers labelled ``negotiation_offer``); on
+    train + dev it matches 50 messages, all risky (40 suspicious, 10
+    possible_scam).
 
 R10 the caller passed ``lender=`` and the message names that lender as the
     payee (户名：星河消费金融有限公司 with ``lender="星河"``), and no flag was
