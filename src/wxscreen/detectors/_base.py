@@ -19,6 +19,7 @@ else:  # pragma: no cover
 from .._errors import DetectorSpecError
 from .._normalize import NormalizedText
 from .._resources import data_path
+from ._firstchars import add_first_char_guards
 from ._prefilter import Formula, analyse, compile_check, save_memo, text_keys, unpack_formula
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
@@ -147,7 +148,7 @@ class Pattern:
             pat = None
         else:
             try:
-                pat = regex.compile(src, regex.V0)
+                pat = _compile_guarded(src)
             except regex.error as exc:
                 raise DetectorSpecError(f"{self._where}.{field}: bad regex: {exc}") from exc
         self._compiled[field] = pat  # idempotent: a race compiles twice, same result
@@ -261,7 +262,7 @@ class Pattern:
         pat = self._variants.get(key)
         if pat is None:
             src = _expand(self._body + "".join(kept), self._macros, f"{self._where}.regex")
-            pat = self._variants[key] = regex.compile(src, regex.V0)
+            pat = self._variants[key] = _compile_guarded(src)
         return pat
 
     def __repr__(self) -> str:
@@ -322,10 +323,27 @@ def _has_top_level_bar(src: str) -> bool:
     return False
 
 
+def _compile_guarded(src: str) -> _Regex:
+    """Compile ``src`` (``regex.V0``) with first-character guards (``_firstchars``): same matches, faster.
+
+    Raises
+    ------
+    regex.error
+        If ``src`` itself does not compile.
+    """
+    guarded = add_first_char_guards(src)
+    if guarded != src:
+        try:
+            return regex.compile(guarded, regex.V0)
+        except regex.error:
+            pass  # not expected; the source's own error (or success) below decides
+    return regex.compile(src, regex.V0)
+
+
 @functools.lru_cache(maxsize=64)
 def _word_regex(src: str) -> _Regex | None:
     try:
-        return regex.compile(src, regex.V0)
+        return _compile_guarded(src)
     except regex.error:
         return None
 
