@@ -17,6 +17,13 @@ def test_guard_after_a_repeat_followed_by_an_alternation():
     assert out == r"我是[^,。]{0,20}?(?=[专客])(?:客服|专员)(?=[\s\S]{0,40}?(?=[q转])(?<!不)(?:转账|qq))"
 
 
+def test_guard_before_alternatives_that_do_not_start_with_a_literal():
+    out = add_first_char_guards(r"(?:需要|只要)[^,]{0,9}?交|(?:红包|转我)当|会议")
+    assert out == r"(?=[只需])(?:需要|只要)[^,]{0,9}?交|(?=[红转])(?:红包|转我)当|会议"
+    assert add_first_char_guards(r"a|b") == r"a|b"
+    assert add_first_char_guards(r"(?:需|要)交|会议") == r"(?:需|要)交|会议"  # one class: tested at once
+
+
 def test_no_guard_where_regex_tests_the_next_character_itself_or_the_rest_is_unknown():
     assert add_first_char_guards(r"a{0,9}?会议") == r"a{0,9}?会议"  # a literal follows
     assert add_first_char_guards(r"a{0,9}?[bc]d") == r"a{0,9}?[bc]d"  # a class follows

@@ -8,6 +8,9 @@ alternation, although almost every position holds a character no branch
 can start with. :func:`add_first_char_guards` inserts, right after each such
 repeat, the lookahead ``(?=[F])`` where ``F`` is the set of characters the
 rest can start with: a position holding any other character fails at once.
+Likewise each alternative of an alternation that does not start with a
+literal or a character class (which ``regex`` tests at once itself) gets
+the guard of its own first characters, so a position skips it after one test.
 
 The rewrite is exact: the rest ``R`` cannot match the empty string and
 every non-empty match of ``R`` starts with a character of ``F``, so
@@ -58,6 +61,7 @@ class _Group:
     parent: _Group | None
     bars: list[int] = field(default_factory=list)
     close: int = -1  # index of ")" (len(source) for the whole pattern)
+    body: int = 0  # index just after the opening "(", "(?:" …
     quantified: bool = False
 
 
@@ -69,10 +73,11 @@ class _Repeat:
     widths: int  # max - min (-1: unbounded)
 
 
-def _scan(src: str) -> list[_Repeat]:
-    """Find the repeats of ``src`` and the groups and alternation bars around them."""
+def _scan(src: str) -> tuple[list[_Repeat], list[_Group]]:
+    """Find the repeats and the groups (with their alternation bars) of ``src``; the whole pattern comes first."""
     top = _Group(-1, "top", None)
     stack = [top]
+    groups = [top]
     repeats: list[_Repeat] = []
     last_atom_group: _Group | None = None  # the group just closed (its quantifier, if any, marks it)
     n = len(src)
@@ -107,7 +112,9 @@ def _scan(src: str) -> list[_Repeat]:
                 raise _Unsupported
             else:
                 g, i = _Group(i, "plain", stack[-1]), i + 1
+            g.body = i
             stack.append(g)
+            groups.append(g)
             atom, last_atom_group = False, None
             continue
         if ch == ")":
@@ -149,7 +156,7 @@ def _scan(src: str) -> list[_Repeat]:
     if len(stack) != 1:
         raise _Unsupported
     top.close = n
-    return repeats
+    return repeats, groups
 
 
 def _skip_class(src: str, i: int) -> int:
@@ -309,7 +316,7 @@ def _char_class(chars: frozenset[str]) -> str:
 
 @functools.lru_cache(maxsize=1024)
 def add_first_char_guards(source: str) -> str:
-    """Return ``source`` with a first-character guard after each backtracking repeat (same matches).
+    """Return ``source`` with first-character guards after repeats and before alternatives (same matches).
 
     Parameters
     ----------
@@ -325,7 +332,7 @@ def add_first_char_guards(source: str) -> str:
     if _UNSUPPORTED.search(source):
         return source
     try:
-        repeats = _scan(source)
+        repeats, groups = _scan(source)
     except _Unsupported:
         return source
     inserts: list[tuple[int, str]] = []
@@ -337,6 +344,17 @@ def add_first_char_guards(source: str) -> str:
         chars = _rest_first(source, rep)
         if chars and len(chars) <= _MAX_GUARD:
             inserts.append((rep.end, f"(?={_char_class(chars)})"))
+    for g in groups:
+        if not g.bars or _inside_lookbehind(g):
+            continue  # not an alternation, or matched right to left
+        for a in [g.body] + [b + 1 for b in g.bars]:  # each alternative: a guard when it cannot start quick
+            alternative = source[a : _branch_end(g, a)]
+            if _starts_quick(alternative):
+                continue
+            chars = first_chars(alternative)
+            if chars and len(chars) <= _MAX_GUARD:
+                inserts.append((a, f"(?={_char_class(chars)})"))
+    inserts.sort(key=lambda x: x[0])
     if not inserts:
         return source
     out = []
