@@ -109,6 +109,7 @@ class Screener:
         self.advice_lang = check_lang(advice_lang)
         self._lock = threading.Lock()
         self._dets: tuple[Any, ...] | None = None
+        self._info: ModelInfo | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -128,15 +129,18 @@ class Screener:
 
     @property
     def model_info(self) -> ModelInfo:
-        """Version information of the model."""
-        from . import __version__
+        """Version information of the model (built once: ``ModelInfo`` is frozen and the bundle immutable)."""
+        info = self._info
+        if info is None:
+            from . import __version__
 
-        meta = self.bundle.metadata
-        return ModelInfo(
-            wxscreen_version=__version__,
-            model_id=str(meta.get("model_id", "unknown")),
-            trained_on=str(meta.get("corpus_sha256", "unknown"))[:16],
-        )
+            meta = self.bundle.metadata
+            info = self._info = ModelInfo(
+                wxscreen_version=__version__,
+                model_id=str(meta.get("model_id", "unknown")),
+                trained_on=str(meta.get("corpus_sha256", "unknown"))[:16],
+            )
+        return info
 
     def _detectors(self) -> tuple[Any, ...]:
         if self._dets is None:
