@@ -384,6 +384,9 @@ class LinearTextModel:
             rows, cols = self._char_index().pairs(norm_texts)
             cp, cc, cd = _tfidf_pairs(rows, cols, len(norm_texts), len(self.char_terms), self.char_idf)
         n = len(wp) - 1
+        if n == 1:  # one row: word entries, then character entries, as the stable sort below gives
+            indices = np.concatenate([wc, cc + np.int32(n_word)])
+            return SparseRows(wp + cp, indices, np.concatenate([wd, cd]), (1, n_word + len(self.char_terms)))
         rows = np.concatenate([np.repeat(np.arange(n), np.diff(wp)), np.repeat(np.arange(n), np.diff(cp))])
         order = np.argsort(rows, kind="stable")  # per row: word entries, then character entries
         indices = np.concatenate([wc, cc + np.int32(n_word)])[order]
