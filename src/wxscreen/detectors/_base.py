@@ -23,7 +23,7 @@ from ._firstchars import add_first_char_guards
 from ._prefilter import Formula, analyse, compile_check, save_memo, text_keys, unpack_formula
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
-__all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
+__all__ = ["DetectorIndex", "Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
 
 #: Seconds (wall clock) a single pattern may run on one text before it is
 #: abandoned and the Screening is marked ``flags_complete=False``. Ordinary
@@ -615,14 +615,20 @@ class PatternDetector:
             False when a pattern hit its time limit (``PATTERN_TIMEOUT`` seconds)
             and was abandoned.
         """
-        text = norm.text
-        hits: list[Hit] = []
-        complete = True
-        keys = _keys_of(text)
+        keys = _keys_of(norm.text)
         candidates = self._always
         index = self._index
         for k in keys & self._index_keys:
             candidates |= index[k]
+        return self._run(norm, lender, keys, candidates)
+
+    def _run(self, norm: NormalizedText, lender: str | None, keys: frozenset[str], candidates: int) -> tuple[
+        list[Hit], bool
+    ]:
+        """:meth:`detect` for the candidate patterns (bit mask) the index found for ``keys``."""
+        text = norm.text
+        hits: list[Hit] = []
+        complete = True
         patterns = self.patterns
         present: dict[str, bool] = {}
         while candidates:  # patterns whose first key set the text touches, in order
@@ -700,6 +706,53 @@ class PatternDetector:
         if score < scope.threshold:
             return None
         return Hit(self.kind, pat.detail, s, e, pat.id, round(score, 4), context)
+
+
+class DetectorIndex:
+    """One key index over several detectors: their candidate patterns for a text in one pass.
+
+    Each :class:`PatternDetector` indexes its patterns by their most selective
+    key set and intersects a text's keys with its own index. Screening runs
+    every detector on every message, so this merges the indexes once: one
+    intersection per text, then each detector runs its candidates
+    (``PatternDetector._run``), exactly as :meth:`PatternDetector.detect` would.
+
+    Parameters
+    ----------
+    detectors : sequence of PatternDetector
+    """
+
+    def __init__(self, detectors: tuple[PatternDetector, ...]) -> None:
+        self.detectors = detectors
+        index: dict[str, int] = {}
+        self._shifts: list[tuple[int, int]] = []  # (offset, mask) of each detector's bits
+        offset = 0
+        always = 0
+        for det in detectors:
+            n = len(det.patterns)
+            self._shifts.append((offset, (1 << n) - 1))
+            always |= det._always << offset
+            for k, m in det._index.items():
+                index[k] = index.get(k, 0) | (m << offset)
+            offset += n
+        self._index = index
+        self._keys = frozenset(index)
+        self._always = always
+
+    def detect(self, norm: NormalizedText, *, lender: str | None = None) -> tuple[list[Hit], bool]:
+        """Every detector's :meth:`PatternDetector.detect` hits, in detector order, and whether all completed."""
+        keys = _keys_of(norm.text)
+        found = self._always
+        index = self._index
+        for k in keys & self._keys:
+            found |= index[k]
+        hits: list[Hit] = []
+        complete = True
+        for det, (offset, mask) in zip(self.detectors, self._shifts, strict=True):
+            h, ok = det._run(norm, lender, keys, (found >> offset) & mask)
+            hits.extend(h)
+            complete &= ok
+        return hits, complete
 
 
 #: The sender as the recipient of data (发我, 告诉我, 回复给我, 报给客服): the ask of a data request.
