@@ -622,9 +622,9 @@ class PatternDetector:
             candidates |= index[k]
         return self._run(norm, lender, keys, candidates)
 
-    def _run(self, norm: NormalizedText, lender: str | None, keys: frozenset[str], candidates: int) -> tuple[
-        list[Hit], bool
-    ]:
+    def _run(
+        self, norm: NormalizedText, lender: str | None, keys: frozenset[str], candidates: int
+    ) -> tuple[list[Hit], bool]:
         """:meth:`detect` for the candidate patterns (bit mask) the index found for ``keys``."""
         text = norm.text
         hits: list[Hit] = []
