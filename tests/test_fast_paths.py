@@ -70,3 +70,27 @@ def test_own_cut_equals_jieba_on_random_text(bundle):
     ref = tok._tokenizer()
     for t in _texts(300, seed=3):
         assert _cut_no_hmm(tok._prefix(), t) == ref.lcut(t, HMM=False)
+
+
+def test_flagger_decision_rowwise_equals_padded(bundle):
+    twin = bundle.flagger.twin
+    texts = [normalize(t).text for t in _texts(40, seed=4, longest=200)]
+    for t in texts:  # one message's sentences at a time: the few-rows path of single classify()
+        X = twin.transform([t[a:b] for a, b in sentences(t)] or [t])
+        d = np.zeros((X.shape[0], twin._coef_t.shape[1]), dtype=np.float32)
+        twin._decision_rowwise(X, d)
+        assert np.array_equal(d, twin._decision_padded(X))
+
+
+def test_one_text_transform_equals_its_row_of_a_batch(bundle):
+    lin = bundle.linear
+    texts = [normalize(t).text for t in _texts(20, seed=5, longest=60)]
+    hidden = [0, 3] * 10
+    batch = lin.transform(bundle.tokenizer, texts, hidden=hidden)
+    for i, t in enumerate(texts):
+        one = lin.transform(bundle.tokenizer, [t], hidden=[hidden[i]])
+        a, b = batch.indptr[i], batch.indptr[i + 1]
+        assert one.shape == (1, batch.shape[1])
+        assert one.indices.dtype == batch.indices.dtype and one.data.dtype == batch.data.dtype
+        assert np.array_equal(one.indices, batch.indices[a:b]) and np.array_equal(one.data, batch.data[a:b])
+        assert one.indptr.tolist() == [0, b - a]

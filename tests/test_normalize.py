@@ -200,3 +200,23 @@ def test_hidden_characters_reach_the_model_as_a_feature():
     col = est["word"].vocabulary_[HIDDEN_TOKEN]
     assert [X[i, col] > 0 for i in range(4)] == [True, True, False, False]
     assert normalize("请转\u200b账\u200b到个人卡").text == normalize("请转账到个人卡").text
+
+
+def test_translate_fast_path_equals_the_character_steps(monkeypatch):
+    import random
+
+    import wxscreen._normalize as nm
+
+    rng = random.Random(3)
+    pool = "abc ＡＢ１２３①❶\u200b\u200d\ufe0f\u20e3😀·• 我你轉賬帳戶，：！\ufffdé\u0301ﬁ㈠⑴\u3000\n"
+    texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 25))) for _ in range(400)]
+    texts += ["请转账到个人账户，谢谢！", "ＡＢＣ１２３：加微信", "plain ascii"]
+
+    def run():
+        return [(n.text, n.starts, n.ends, n.invisible, n.invisible_in_words) for n in map(normalize, texts)]
+
+    run()  # learn the simple characters
+    fast = run()
+    assert any(nm._SIMPLE.issuperset(t) and not t.isascii() for t in texts)  # the fast path was taken
+    monkeypatch.setattr(nm, "_SIMPLE", set())  # every non-empty text through the character steps
+    assert run() == fast

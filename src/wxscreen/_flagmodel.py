@@ -242,8 +242,11 @@ class SentenceFlagger:
         else:
             X = self.vec.transform(units)
             probs = {kind: clf.predict_proba(X)[:, 1] for kind, clf in self.kind_clf.items()}
+        kinds = list(probs)
+        # one conversion to Python floats (the same values as float(p[r]) one by one)
+        table = np.stack([probs[k] for k in kinds], axis=1).tolist() if kinds else [[] for _ in spans]
         for r, (s, e) in enumerate(spans):
-            out[owner[r]].sentences.append((s, e, {k: float(p[r]) for k, p in probs.items()}))
+            out[owner[r]].sentences.append((s, e, dict(zip(kinds, table[r], strict=True))))
         for kind, p in probs.items():
             rows = np.flatnonzero(p >= self.thresholds.get(kind, DEFAULT_THRESHOLD))
             if rows.size == 0:

@@ -184,6 +184,8 @@ class SparseRows:
 
 #: Above this many sentences the flagger's decision sums step by step, else padded.
 _DECISION_STEPWISE = 48
+#: Up to this many sentences the flagger's decision sums row by row (no padding).
+_DECISION_ROWWISE = 8
 #: Largest padded block (elements) the flagger's decision sums at once.
 _DECISION_BLOCK = 1 << 22
 #: Rows up to this many stored values are L2-normalised together in one padded array.
@@ -382,6 +384,9 @@ class LinearTextModel:
             rows, cols = self._char_index().pairs(norm_texts)
             cp, cc, cd = _tfidf_pairs(rows, cols, len(norm_texts), len(self.char_terms), self.char_idf)
         n = len(wp) - 1
+        if n == 1:  # one row: word entries, then character entries, as the stable sort below gives
+            indices = np.concatenate([wc, cc + np.int32(n_word)])
+            return SparseRows(wp + cp, indices, np.concatenate([wd, cd]), (1, n_word + len(self.char_terms)))
         rows = np.concatenate([np.repeat(np.arange(n), np.diff(wp)), np.repeat(np.arange(n), np.diff(cp))])
         order = np.argsort(rows, kind="stable")  # per row: word entries, then character entries
         indices = np.concatenate([wc, cc + np.int32(n_word)])[order]
@@ -683,6 +688,8 @@ class LinearFlagModel:
             # which rounds differently; ``cumsum`` adds one by one)
             if n_rows > _DECISION_STEPWISE:
                 d[:] = self._decision_stepwise(X)
+            elif n_rows <= _DECISION_ROWWISE:
+                self._decision_rowwise(X, d)
             else:
                 d[:] = self._decision_padded(X)
         d += self.intercept
@@ -704,6 +711,18 @@ class LinearFlagModel:
         d = np.zeros((n_rows, n_out), dtype=np.float32)
         d[order] = acc
         return d
+
+    def _decision_rowwise(self, X: SparseRows, d: np.ndarray) -> None:
+        """Row by row into ``d``: each row's float32 products summed by one ``cumsum`` (few rows: no padding).
+
+        The same sums as :meth:`_decision_padded` (whose padding adds only zeros after the products).
+        """
+        prods = X.data[:, None] * self._coef_t[X.indices]
+        ptr = X.indptr.tolist()
+        for r in range(X.shape[0]):
+            a, b = ptr[r], ptr[r + 1]
+            if a != b:
+                d[r] = np.cumsum(prods[a:b], axis=0, dtype=np.float32)[-1]
 
     def _decision_padded(self, X: SparseRows) -> np.ndarray:
         """Rows padded with zero products to a power-of-two width, summed by ``cumsum`` (few numpy calls)."""

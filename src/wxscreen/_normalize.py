@@ -271,6 +271,30 @@ def _strip_invisible(raw: str) -> tuple[_Chars, int, int]:
     return (chars, starts, [s + 1 for s in starts]), count, in_words
 
 
+#: Characters that :func:`_strip_invisible` keeps and :func:`_nfkc` maps to exactly one character
+#: (every ASCII character, and each other character once seen and checked); a text made of them only
+#: goes through both steps as one ``str.translate`` with :data:`_NFKC_ONE`.
+_SIMPLE: set[str] = {chr(i) for i in range(128)}
+#: Code point -> its one-character NFKC form, for the characters of :data:`_SIMPLE` that change.
+_NFKC_ONE: dict[int, str] = {}
+#: Most characters remembered in :data:`_SIMPLE` (as the per-character caches, bounded).
+_SIMPLE_MAX = 65536
+
+
+def _learn_simple(raw: str) -> None:
+    """Remember the characters of ``raw`` that the strip and NFKC steps map one to one."""
+    if len(_SIMPLE) >= _SIMPLE_MAX:
+        return
+    for ch in set(raw).difference(_SIMPLE):
+        if ch in _DROP_EXTRA or _category(ch) == "Cf":
+            continue
+        n = _nfkc(ch)
+        if len(n) == 1:
+            if n != ch:
+                _NFKC_ONE[ord(ch)] = n  # written before the character is marked simple
+            _SIMPLE.add(ch)  # set.add is atomic: concurrent callers at worst check a character twice
+
+
 def _nfkc_step(c: _Chars) -> _Chars:
     chars, starts, ends = c
     oc: list[str] = []
@@ -492,8 +516,13 @@ def normalize(raw: str) -> NormalizedText:
     """
     if not isinstance(raw, str):
         raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
-    c, invisible, in_words = _strip_invisible(raw)
-    c = _nfkc_step(c)
+    if _SIMPLE.issuperset(raw):  # nothing to strip, one character out of each: both steps as one translate
+        n = len(raw)
+        c, invisible, in_words = (list(raw.translate(_NFKC_ONE)), list(range(n)), list(range(1, n + 1))), 0, 0
+    else:
+        c, invisible, in_words = _strip_invisible(raw)
+        c = _nfkc_step(c)
+        _learn_simple(raw)
     c = _t2s_step(c)
     chars, starts, ends = c
     c = ([ch.lower() if ch.isascii() else ch for ch in chars], starts, ends)

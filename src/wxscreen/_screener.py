@@ -18,7 +18,14 @@ from ._flagmodel import Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize, replace_surrogates
-from .detectors._base import LENDER_PAYEE_RULE, _payee_unofficial, load_scope, payee_is_lender
+from .detectors._base import (
+    LENDER_PAYEE_RULE,
+    DetectorIndex,
+    PatternDetector,
+    _payee_unofficial,
+    load_scope,
+    payee_is_lender,
+)
 
 __all__ = ["MAX_MESSAGE_CHARS", "Screener", "load_screener"]
 
@@ -122,6 +129,9 @@ class Screener:
         self.advice_lang = check_lang(advice_lang)
         self._lock = threading.Lock()
         self._dets: tuple[Any, ...] | None = None
+        self._info: ModelInfo | None = None
+        #: one key index over all detectors when they are all PatternDetectors (False: they are not)
+        self._index: DetectorIndex | bool | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -141,15 +151,18 @@ class Screener:
 
     @property
     def model_info(self) -> ModelInfo:
-        """Version information of the model."""
-        from . import __version__
+        """Version information of the model (built once: ``ModelInfo`` is frozen and the bundle immutable)."""
+        info = self._info
+        if info is None:
+            from . import __version__
 
-        meta = self.bundle.metadata
-        return ModelInfo(
-            wxscreen_version=__version__,
-            model_id=str(meta.get("model_id", "unknown")),
-            trained_on=str(meta.get("corpus_sha256", "unknown"))[:16],
-        )
+            meta = self.bundle.metadata
+            info = self._info = ModelInfo(
+                wxscreen_version=__version__,
+                model_id=str(meta.get("model_id", "unknown")),
+                trained_on=str(meta.get("corpus_sha256", "unknown"))[:16],
+            )
+        return info
 
     def _detectors(self) -> tuple[Any, ...]:
         if self._dets is None:
@@ -163,6 +176,23 @@ class Screener:
                         self._dets = tuple(self.detectors)
         return self._dets
 
+    def _detect(self, norm: NormalizedText, lender: str | None) -> tuple[list[Any], bool]:
+        """Every detector's hits (in detector order) and whether all of them completed."""
+        index = self._index
+        if index is None:
+            dets = self._detectors()
+            index = DetectorIndex(dets) if all(type(d) is PatternDetector for d in dets) else False
+            self._index = index  # idempotent: a race builds the same index twice
+        if index:
+            return cast(DetectorIndex, index).detect(norm, lender=lender)
+        found: list[Any] = []
+        complete = True
+        for det in self._detectors():
+            hits, ok = det.detect(norm, lender=lender)
+            complete &= ok
+            found.extend(hits)
+        return found, complete
+
     def _flags(
         self,
         norm: NormalizedText,
@@ -171,12 +201,7 @@ class Screener:
         risky: float = 1.0,
     ) -> tuple[list[Flag], bool]:
         flags: list[Flag] = []
-        complete = True
-        found = []
-        for det in self._detectors():
-            hits, ok = det.detect(norm, lender=lender)
-            complete &= ok
-            found.extend(hits)
+        found, complete = self._detect(norm, lender)
         best: dict[str, tuple[str, str, int, int, float]] = {}
         if learned is not None:
             fl = self.bundle.flagger

@@ -323,3 +323,25 @@ def test_negation_does_not_reach_past_a_new_instruction(text, kind, detail):
 
 def test_in_app_card_entry_is_not_a_request():
     assert _detect("personal_data_request", "请登录APP更换还款银行卡，在APP内填写新的银行卡号即可") == set()
+
+
+def test_detector_index_finds_what_each_detector_finds():
+    from wxscreen.detectors._base import DetectorIndex
+
+    dets = default_detectors()
+    index = DetectorIndex(dets)
+    for raw in (
+        "我是平台客服专员，您的账户异常需要注销，请把验证码发给我，并下载会议app开启屏幕共享",
+        "【星河金融】您好，我是法务部的，请转到我个人卡上，否则起诉，加我微信",
+        "先交2000元手续费才能放款，红包转我当手续费",
+        "警惕！自称客服要求转账到安全账户的都是诈骗",
+        "好的谢谢",
+        "",
+    ):
+        norm = normalize(raw)
+        want, complete = [], True
+        for d in dets:
+            hits, ok = d.detect(norm)
+            want.extend(hits)
+            complete &= ok
+        assert index.detect(norm) == (want, complete)

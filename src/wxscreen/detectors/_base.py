@@ -19,10 +19,11 @@ else:  # pragma: no cover
 from .._errors import DetectorSpecError
 from .._normalize import NormalizedText
 from .._resources import data_path
+from ._firstchars import add_first_char_guards
 from ._prefilter import Formula, analyse, compile_check, save_memo, text_keys, unpack_formula
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
-__all__ = ["Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
+__all__ = ["DetectorIndex", "Hit", "Pattern", "PatternDetector", "Scope", "load_scope", "load_spec"]
 
 #: Seconds (wall clock) a single pattern may run on one text before it is
 #: abandoned and the Screening is marked ``flags_complete=False``. Ordinary
@@ -147,7 +148,7 @@ class Pattern:
             pat = None
         else:
             try:
-                pat = regex.compile(src, regex.V0)
+                pat = _compile_guarded(src)
             except regex.error as exc:
                 raise DetectorSpecError(f"{self._where}.{field}: bad regex: {exc}") from exc
         self._compiled[field] = pat  # idempotent: a race compiles twice, same result
@@ -261,7 +262,7 @@ class Pattern:
         pat = self._variants.get(key)
         if pat is None:
             src = _expand(self._body + "".join(kept), self._macros, f"{self._where}.regex")
-            pat = self._variants[key] = regex.compile(src, regex.V0)
+            pat = self._variants[key] = _compile_guarded(src)
         return pat
 
     def __repr__(self) -> str:
@@ -322,10 +323,27 @@ def _has_top_level_bar(src: str) -> bool:
     return False
 
 
+def _compile_guarded(src: str) -> _Regex:
+    """Compile ``src`` (``regex.V0``) with first-character guards (``_firstchars``): same matches, faster.
+
+    Raises
+    ------
+    regex.error
+        If ``src`` itself does not compile.
+    """
+    guarded = add_first_char_guards(src)
+    if guarded != src:
+        try:
+            return regex.compile(guarded, regex.V0)
+        except regex.error:
+            pass  # not expected; the source's own error (or success) below decides
+    return regex.compile(src, regex.V0)
+
+
 @functools.lru_cache(maxsize=64)
 def _word_regex(src: str) -> _Regex | None:
     try:
-        return regex.compile(src, regex.V0)
+        return _compile_guarded(src)
     except regex.error:
         return None
 
@@ -643,14 +661,20 @@ class PatternDetector:
             False when a pattern hit its time limit (``PATTERN_TIMEOUT`` seconds)
             and was abandoned.
         """
-        text = norm.text
-        hits: list[Hit] = []
-        complete = True
-        keys = _keys_of(text)
+        keys = _keys_of(norm.text)
         candidates = self._always
         index = self._index
         for k in keys & self._index_keys:
             candidates |= index[k]
+        return self._run(norm, lender, keys, candidates)
+
+    def _run(
+        self, norm: NormalizedText, lender: str | None, keys: frozenset[str], candidates: int
+    ) -> tuple[list[Hit], bool]:
+        """:meth:`detect` for the candidate patterns (bit mask) the index found for ``keys``."""
+        text = norm.text
+        hits: list[Hit] = []
+        complete = True
         patterns = self.patterns
         present: dict[str, bool] = {}
         while candidates:  # patterns whose first key set the text touches, in order
@@ -731,6 +755,53 @@ class PatternDetector:
         if score < scope.threshold:
             return None
         return Hit(self.kind, pat.detail, s, e, pat.id, round(score, 4), context)
+
+
+class DetectorIndex:
+    """One key index over several detectors: their candidate patterns for a text in one pass.
+
+    Each :class:`PatternDetector` indexes its patterns by their most selective
+    key set and intersects a text's keys with its own index. Screening runs
+    every detector on every message, so this merges the indexes once: one
+    intersection per text, then each detector runs its candidates
+    (``PatternDetector._run``), exactly as :meth:`PatternDetector.detect` would.
+
+    Parameters
+    ----------
+    detectors : sequence of PatternDetector
+    """
+
+    def __init__(self, detectors: tuple[PatternDetector, ...]) -> None:
+        self.detectors = detectors
+        index: dict[str, int] = {}
+        self._shifts: list[tuple[int, int]] = []  # (offset, mask) of each detector's bits
+        offset = 0
+        always = 0
+        for det in detectors:
+            n = len(det.patterns)
+            self._shifts.append((offset, (1 << n) - 1))
+            always |= det._always << offset
+            for k, m in det._index.items():
+                index[k] = index.get(k, 0) | (m << offset)
+            offset += n
+        self._index = index
+        self._keys = frozenset(index)
+        self._always = always
+
+    def detect(self, norm: NormalizedText, *, lender: str | None = None) -> tuple[list[Hit], bool]:
+        """Every detector's :meth:`PatternDetector.detect` hits, in detector order, and whether all completed."""
+        keys = _keys_of(norm.text)
+        found = self._always
+        index = self._index
+        for k in keys & self._keys:
+            found |= index[k]
+        hits: list[Hit] = []
+        complete = True
+        for det, (offset, mask) in zip(self.detectors, self._shifts, strict=True):
+            h, ok = det._run(norm, lender, keys, (found >> offset) & mask)
+            hits.extend(h)
+            complete &= ok
+        return hits, complete
 
 
 #: The sender as the recipient of data (发我, 告诉我, 回复给我, 报给客服): the ask of a data request.
