@@ -260,3 +260,13 @@ def test_case_numbers_are_masked_like_identifiers_everywhere(screener, raw_scree
         assert hidden not in wxscreen.render_report(chat, format=fmt)
     raw = [e for e in raw_screener.classify(text).entities if e.type == "case_number"]
     assert raw[0].text == text[raw[0].start : raw[0].end]  # mask_identifiers=False keeps it
+
+
+def test_a_digit_of_another_script_is_no_number_and_no_crash():
+    # found by the long Hypothesis profile: U+10D40 (a Garay digit) matched \d in the regex module
+    # but Python's float() could not read it ("could not convert string to float")
+    from wxscreen._entities import extract_entities
+
+    assert extract_entities("\U00010d40W") == []
+    assert [e["type"] for e in extract_entities("还款\U00010d40\U00010d41元")] == []
+    assert [(e["type"], e["value"]) for e in extract_entities("请还款５０００元")] == [("amount", 5000.0)]

@@ -132,6 +132,7 @@ class _NfkcTable(dict[int, str]):
 _NFKC_TABLE = _NfkcTable()
 _SLOW_CHARS = regex.compile(r"[\p{Cf}\ufe00-\ufe0f\u20e3\ud800-\udfff]")
 _ANY_DIGIT = regex.compile(r"\d")  # any Unicode decimal digit, as \d in the patterns below
+_OTHER_DIGIT = regex.compile(r"(?![0-9])\d")  # a decimal digit that is not ASCII (NFKC has mapped full-width ones)
 _HAN_ANY = regex.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df]")
 
 
@@ -754,6 +755,12 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
     # finders whose every pattern needs a digit (or a "." / "://" for URLs) are
     # skipped on texts without one: they would find nothing and claim nothing
     digits = _ANY_DIGIT.search(t) is not None
+    if digits and not t.isascii() and _OTHER_DIGIT.search(t):
+        # a decimal digit of another script that NFKC keeps (Garay 𐵀, Adlam …): the patterns' \d
+        # would match it and int()/float() may not read it (Python's Unicode tables can be older
+        # than the regex module's); it is no number of a Chinese message, so it is blanked 1:1
+        t = _OTHER_DIGIT.sub("\u25a1", t)
+        digits = _ANY_DIGIT.search(t) is not None
     if "." in t or "://" in t:
         _find_urls(t, cl, hits)
     _find_cases(t, cl, hits)
