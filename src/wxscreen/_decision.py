@@ -111,6 +111,15 @@ def _raise_to(current: Label, floor: Label) -> Label:
     return floor if floor.rank < current.rank else current
 
 
+def _most_probable_safe(scores: Mapping[str, float]) -> Label:
+    """The most probable of the three non-risky labels (R7, R10), ties broken by precedence."""
+    return max((lab for lab in LABEL_ORDER if lab not in _RISKY), key=lambda lab: (scores[lab.value], -lab.rank))
+
+
+def _details(flags: Sequence[Flag], kind: str) -> list[str]:
+    return sorted({f.detail for f in flags if f.kind == kind})
+
+
 def model_label(scores: Mapping[str, float]) -> Label:
     """Return the classifier's label: the arg-max of ``scores``, ties broken by precedence."""
     return max(LABEL_ORDER, key=lambda lab: (scores[lab.value], -lab.rank))
@@ -159,82 +168,49 @@ def decide(
     if not flags and complete and label in _RISKY and not identity_money and not agency:
         risky = sum(scores[lab.value] for lab in _RISKY)
         if risky < RISKY_WITHOUT_FLAGS:
-            label = max(
-                (lab for lab in LABEL_ORDER if lab not in _RISKY), key=lambda lab: (scores[lab.value], -lab.rank)
-            )
+            label = _most_probable_safe(scores)
             reasons.append(
                 f"rule R7: no warning sign found by the detectors and the model is not sure "
                 f"(risky {risky:.2f} < {RISKY_WITHOUT_FLAGS}) ⇒ {label.value}"
             )
     if not flags and own_account and label in _RISKY:
-        label = max(
-            (lab for lab in LABEL_ORDER if lab not in _RISKY), key=lambda lab: (scores[lab.value], -lab.rank)
-        )
+        label = _most_probable_safe(scores)
         reasons.append(
             f"rule R10: the payee named is the lender given by the caller and no warning sign was found ⇒ {label.value}"
         )
     kinds = {f.kind for f in flags}
     pdr = {f.detail for f in flags if f.kind == "personal_data_request"}
-
-    if "unofficial_transfer" in kinds:
-        details = sorted({f.detail for f in flags if f.kind == "unofficial_transfer"})
-        new = _raise_to(label, Label.POSSIBLE_SCAM)
-        if new is not label:
-            reasons.append(
-                f"rule R1: asks for a transfer outside the lender's official channel ({', '.join(details)}) "
-                f"⇒ possible_scam (LABELS.md §2)"
-            )
-        label = new
-    secret = sorted(pdr & SECRET_DETAILS)
-    if secret:
-        new = _raise_to(label, Label.POSSIBLE_SCAM)
-        if new is not label:
-            names = "、".join(_ZH.get(d, d) for d in secret)
-            reasons.append(f"rule R2: asks for a secret ({names}) ⇒ possible_scam (LABELS.md §2)")
-        label = new
-    if {"bank_card", "id_number"} <= pdr:
-        new = _raise_to(label, Label.POSSIBLE_SCAM)
-        if new is not label:
-            reasons.append("rule R3: asks for bank card number together with ID number ⇒ possible_scam (LABELS.md §2)")
-        label = new
-    if "advance_fee" in kinds:
-        new = _raise_to(label, Label.POSSIBLE_SCAM)
-        if new is not label:
-            details = sorted({f.detail for f in flags if f.kind == "advance_fee"})
-            reasons.append(
-                f"rule R5: asks for a fee or deposit first ({', '.join(details)}) ⇒ possible_scam (LABELS.md §1)"
-            )
-        label = new
-    if pdr:
-        new = _raise_to(label, Label.SUSPICIOUS)
-        if new is not label:
-            reasons.append(
-                f"rule R4: asks for personal data ({', '.join(sorted(pdr))}) ⇒ at least suspicious (LABELS.md §2)"
-            )
-        label = new
     warn_kinds = set(kinds & _WARNING_KINDS)
     if {f.detail for f in flags if f.kind == "off_platform"} == {"link"}:
         warn_kinds.discard("off_platform")
-    warn = sorted(warn_kinds)
-    if warn:
-        new = _raise_to(label, Label.SUSPICIOUS)
+
+    # the raising rules, in order: (applies, floor, the sentence for reasons)
+    raising: list[tuple[bool, Label, str]] = [
+        ("unofficial_transfer" in kinds, Label.POSSIBLE_SCAM,
+         f"rule R1: asks for a transfer outside the lender's official channel "
+         f"({', '.join(_details(flags, 'unofficial_transfer'))}) ⇒ possible_scam (LABELS.md §2)"),
+        (bool(pdr & SECRET_DETAILS), Label.POSSIBLE_SCAM,
+         f"rule R2: asks for a secret ({'、'.join(_ZH.get(d, d) for d in sorted(pdr & SECRET_DETAILS))}) "
+         f"⇒ possible_scam (LABELS.md §2)"),
+        ({"bank_card", "id_number"} <= pdr, Label.POSSIBLE_SCAM,
+         "rule R3: asks for bank card number together with ID number ⇒ possible_scam (LABELS.md §2)"),
+        ("advance_fee" in kinds, Label.POSSIBLE_SCAM,
+         f"rule R5: asks for a fee or deposit first ({', '.join(_details(flags, 'advance_fee'))}) "
+         f"⇒ possible_scam (LABELS.md §1)"),
+        (bool(pdr), Label.SUSPICIOUS,
+         f"rule R4: asks for personal data ({', '.join(sorted(pdr))}) ⇒ at least suspicious (LABELS.md §2)"),
+        (bool(warn_kinds), Label.SUSPICIOUS,
+         f"rule R6: warning signs ({', '.join(sorted(warn_kinds))}) ⇒ at least suspicious (LABELS.md §1)"),
+        (identity_money, Label.SUSPICIOUS,
+         "rule R8: the sender introduces themself as a relative, friend or superior and asks for money; "
+         "that identity cannot be verified ⇒ at least suspicious (LABELS.md §1)"),
+        (agency, Label.SUSPICIOUS,
+         "rule R9: the sender offers to negotiate the reader's debts with the lenders as a third party "
+         "(an unsolicited debt-relief agency) ⇒ at least suspicious (LABELS.md §1)"),
+    ]
+    for applies, floor, why in raising:
+        new = _raise_to(label, floor) if applies else label
         if new is not label:
-            reasons.append(f"rule R6: warning signs ({', '.join(warn)}) ⇒ at least suspicious (LABELS.md §1)")
-        label = new
-    if identity_money:
-        new = _raise_to(label, Label.SUSPICIOUS)
-        if new is not label:
-            reasons.append(
-                "rule R8: the sender introduces themself as a relative, friend or superior and asks for money; "
-                "that identity cannot be verified ⇒ at least suspicious (LABELS.md §1)"
-            )
-        label = new
-    if agency:
-        new = _raise_to(label, Label.SUSPICIOUS)
-        if new is not label:
-            reasons.append(
-                "rule R9: the sender offers to negotiate the reader's debts with the lenders as a third party "
-                "(an unsolicited debt-relief agency) ⇒ at least suspicious (LABELS.md §1)"
-            )
-        label = new
+            reasons.append(why)
+            label = new
     return label, reasons
