@@ -270,3 +270,25 @@ def test_a_digit_of_another_script_is_no_number_and_no_crash():
     assert extract_entities("\U00010d40W") == []
     assert [e["type"] for e in extract_entities("还款\U00010d40\U00010d41元")] == []
     assert [(e["type"], e["value"]) for e in extract_entities("请还款５０００元")] == [("amount", 5000.0)]
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("identity", "identity"),  # trial 5: R8's reason read "that iden**ty cannot be verified"
+        ("my idol12345 poster", "my idol12345 poster"),
+        ("wechat id: zhangsan88", "wechat id: zh******88"),
+        ("加vx abc_123", "加vx ab***23"),
+        ("tg:@scam_bot", "tg:@sc****ot"),
+    ],
+)
+def test_a_latin_handle_cue_inside_a_word_is_no_cue(text, shown):
+    from wxscreen._mask import mask_identifiers
+
+    assert mask_identifiers(text) == shown
+
+
+def test_rule_r8_reason_is_not_garbled_by_masking(screener):
+    s = screener.classify("哥，我是阿强，换号了，最近手头紧，能不能借我五千，过两天就还。")
+    r8 = [r for r in s.reasons if r.startswith("rule R8")]
+    assert r8 and "that identity cannot be verified" in r8[0]

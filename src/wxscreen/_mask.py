@@ -21,8 +21,10 @@ _DIGITS = regex.compile(
     regex.IGNORECASE,
 )
 _HANDLE = regex.compile(
-    r"(?:[微薇威徽维]信号?|v信|vx|wx|weixin|qq号?|q号|扣扣|企鹅号?|支付宝(?:账号|帐号|号)?|支付寶(?:帳號|账号)?|zfb|"
-    r"telegram|tg|飞机号?|纸飞机|账号|帐号|帳號|id|"
+    r"(?:[微薇威徽维]信号?|v信|qq号|q号|扣扣|企鹅号?|支付宝(?:账号|帐号|号)?|支付寶(?:帳號|账号)?|"
+    r"飞机号?|纸飞机|账号|帐号|帳號|"
+    # Latin cues stand alone, not inside a word (identity, idol12345 are no id cue)
+    r"(?<![a-z])(?:vx|wx|weixin|qq|zfb|telegram|tg|id)(?![a-z])|"
     # a lone v / q / v信-style letter as in 加v：abc_123, 加q 12345678
     r"(?<![a-z0-9])[vq](?![a-z0-9]))"
     r"\s*[:：]?\s*@?(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12})",
