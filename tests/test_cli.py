@@ -210,3 +210,10 @@ def test_terminal_control_characters_are_shown_not_sent(tmp_path, capsys):
         assert "\x1b" not in out and "\x07" not in out and "\\x1b" in out
     assert main(["classify", "--json", msg]) == 0  # JSON escapes them itself: the text is kept whole
     assert json.loads(capsys.readouterr().out)["flags"]
+
+
+def test_a_bad_now_names_the_option(tmp_path, capsys):
+    chat = tmp_path / "c.txt"
+    chat.write_text("客服 14:22：您好\n我 14:25：好的\n", encoding="utf-8")
+    assert main(["chat", str(chat), "--now", "yesterday"]) != 0
+    assert "--now 'yesterday' is not an ISO date-time" in capsys.readouterr().err

@@ -119,6 +119,7 @@ def test_r8_self_introduced_relative_asking_for_money_is_at_least_suspicious():
         ("哥，我是阿强，换号了，最近手头紧，能不能借我五千，过两天就还。", True),
         ("这是我新微信，旧号被盗了，能先借我一千吗", True),  # a new account announced
         ("这是我新微信，旧号被盗了，收到旧号借钱的消息千万别理", False),  # the money ask is warned about
+        ("妈，最近骗子多，不管谁说是我换号了找你借钱，都先给我打电话确认", False),  # trial 5
     ],
 )
 def test_r8_cue_lists(text, expected):

@@ -308,3 +308,9 @@ def test_a_borrowers_closing_doubt_silences_what_they_retell_but_a_scammers_open
 )
 def test_a_past_payment_or_a_phone_call_names_no_payee_for_the_lender_check(screener, text):
     assert not screener.classify(text, lender="星河消费金融有限公司").flags
+
+
+def test_a_retold_offer_the_reader_doubts_raises_no_learned_flag_either(screener):
+    # trial 5: the pattern flag was silenced by the closing doubt, a learned transfer flag was not
+    s = screener.classify("客服说要把钱转到安全账户验证一下，转完就退，我该信吗？")
+    assert s.flags == []

@@ -195,6 +195,22 @@ def _cmd_classify(args: argparse.Namespace) -> int:
 _JSON_OBJECT_START = re.compile(r'\s*\{\s*"')
 
 
+def _parse_now(value: str | None) -> datetime.datetime:
+    """``--now``: an ISO date-time, or the time now in China when not given.
+
+    Raises
+    ------
+    ValueError
+        Naming the option and an example, for a value that is not an ISO date-time.
+    """
+    if not value:
+        return _china_now()
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"--now {value!r} is not an ISO date-time such as 2024-05-04T10:00") from None
+
+
 def _china_now() -> datetime.datetime:
     """The wall-clock time in mainland China (UTC+8, no daylight saving), naive.
 
@@ -207,13 +223,12 @@ def _china_now() -> datetime.datetime:
 
 
 def _cmd_chat(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from . import load_screener, screen_chat
 
     text = _decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file)
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read did
-    now = dt.datetime.fromisoformat(args.now) if args.now else _china_now()
+    now = _parse_now(args.now)
     screener = load_screener(args.model, mask_identifiers=not args.no_mask)
     res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
     if args.json:
@@ -314,7 +329,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     # The SHA-256 in the report is of these exact bytes (a BOM included); for screening a leading
     # BOM is dropped, UTF-16/32 with a BOM is decoded, other non-UTF-8 input is refused (exit 2).
     text = _decode_source(raw, "stdin" if args.file == "-" else args.file)
-    now = dt.datetime.fromisoformat(args.now) if args.now else _china_now()
+    now = _parse_now(args.now)
     screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
     res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
     out = render_report(

@@ -14,7 +14,7 @@ from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
 from ._entities import extract_entities
 from ._errors import InvalidInputError
-from ._flagmodel import Prediction
+from ._flagmodel import FLAG_KINDS, Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize, replace_surrogates
@@ -218,6 +218,8 @@ class Screener:
             scope = load_scope()
             # a learned flag needs the label model to find the message risky enough (per kind)
             have |= {k for k, g in fl.risky_gates.items() if risky < g}
+            if learned.hits and scope.doubt_closes(norm.text):
+                have |= set(FLAG_KINDS)  # the reader retells an offer and asks if it is a scam: no learned flag
             for hit in learned.hits:
                 if _word_chars(norm.text, hit[2], hit[3]) < 2:
                     continue  # a sentence of one letter and symbols (C\ufffd) says nothing the flagger learned

@@ -467,14 +467,15 @@ class Scope:
         # a money ask inside a warning (收到旧号借钱的消息千万别理) asks for nothing
         return any(self.weight(text, m.start(), m.end()) > 0 for m in self._money.finditer(text))
 
-    def _doubt_closes(self, text: str) -> bool:
+    def doubt_closes(self, text: str) -> bool:
         """The message ends with the reader's doubt question about something retold before it.
 
         (说先交2000解冻费才能放款，是不是骗子啊？) A doubt the sender asks and answers
         (是真的吗？是真的，请把验证码发给我) does not end the message; one with nothing
         retold before it (是真的吗？请把密码发我) is no reader's doubt either.
         """
-        assert self._doubt is not None
+        if self._doubt is None:
+            return False
         for m in self._doubt.finditer(text):
             retold = self._retell is None or self._retell.search(text, 0, m.start()) is not None
             if retold and _DOUBT_TAIL.fullmatch(text, m.end()):
@@ -525,7 +526,7 @@ class Scope:
             return self.factor
         if self._report is not None and self._report.search(text, 0, start):
             return self.factor
-        if self._doubt is not None and self._doubt_closes(text):
+        if self._doubt is not None and self.doubt_closes(text):
             return self.factor
         return 1.0
 
