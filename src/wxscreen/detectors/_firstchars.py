@@ -73,6 +73,18 @@ class _Repeat:
     widths: int  # max - min (-1: unbounded)
 
 
+
+def _escape_end(src: str, i: int) -> int:
+    r"""Index just after the escape that starts at ``src[i]`` (a backslash), ``\p{…}``-style braces included."""
+    if i + 1 >= len(src):
+        raise _Unsupported
+    if src[i + 1] in _BRACED_ESCAPES and src[i + 2 : i + 3] == "{":
+        k = src.find("}", i + 3)
+        if k < 0:
+            raise _Unsupported
+        return k + 1
+    return i + 2
+
 def _scan(src: str) -> tuple[list[_Repeat], list[_Group]]:
     """Find the repeats and the groups (with their alternation bars) of ``src``; the whole pattern comes first."""
     top = _Group(-1, "top", None)
@@ -86,15 +98,7 @@ def _scan(src: str) -> tuple[list[_Repeat], list[_Group]]:
     while i < n:
         ch = src[i]
         if ch == "\\":
-            if i + 1 >= n:
-                raise _Unsupported
-            if src[i + 1] in _BRACED_ESCAPES and i + 2 < n and src[i + 2] == "{":
-                j = src.find("}", i + 3)
-                if j < 0:
-                    raise _Unsupported
-                i = j + 1
-            else:
-                i += 2
+            i = _escape_end(src, i)
             atom, last_atom_group = True, None
             continue
         if ch == "[":
@@ -168,13 +172,7 @@ def _skip_class(src: str, i: int) -> int:
         j += 1
     while j < len(src):
         if src[j] == "\\":
-            if src[j + 1 : j + 2] in _BRACED_ESCAPES and src[j + 2 : j + 3] == "{":
-                k = src.find("}", j + 3)
-                if k < 0:
-                    raise _Unsupported
-                j = k + 1
-            else:
-                j += 2
+            j = _escape_end(src, j)
             continue
         if src[j] == "]":
             return j + 1
