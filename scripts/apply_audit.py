@@ -9,6 +9,7 @@ correction is also appended to corpus_src/audit/log.jsonl for provenance.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -40,7 +41,7 @@ def main(paths: list[str]) -> int:
             keys = ("kind", "detail", "evidence", "occurrence")
             r["flags"] = [{k: fl[k] for k in keys if k in fl} for fl in f["flags"]]
             r["tags"] = f.get("tags", r.get("tags", []))
-            r["note"] = (r.get("note", "") + f" [audited 2026-11-29: {f.get('why', '')}]").strip()
+            r["note"] = (r.get("note", "") + f" [audited {dt.date.today().isoformat()}: {f.get('why', '')}]").strip()
             changed = True
             applied += 1
         if changed:
