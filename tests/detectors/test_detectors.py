@@ -201,6 +201,7 @@ TRANSFER_NEG = [
     "你帮我垫的那笔打车钱，我已经转你了，看看",
     "阿姨，下个月的生活费我昨晚转过去了",
     "刚才扫码付了56块，老板你查一下",
+    "王总，您让我付的那笔货款已经通过公司对公账户付了，回单在财务那。",
     "本单货到付款，签收时可扫快递员的收款码支付",
     # the borrower checking a payee, a court's own account, money that already arrived
     "这个对公账户户名怎么不是你们公司？我不敢转",
@@ -345,3 +346,20 @@ def test_detector_index_finds_what_each_detector_finds():
             want.extend(hits)
             complete &= ok
         assert index.detect(norm) == (want, complete)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "vetoed"),
+    [
+        ("你的网贷还不上就先别还了，去跟平台协商分期，别去借新的还旧的", True),
+        ("千万不要以贷养贷", True),
+        ("不要把身份证号发给别人", True),
+        ("找个口子借新还旧，先把这期平了", False),
+        ("把验证码发给我", False),
+    ],
+)
+def test_learned_vetoes(sentence, vetoed):
+    """A sentence warning against the practice drops the learned flagger's flag (scope.toml learned_vetoes)."""
+    from wxscreen.detectors import load_scope
+
+    assert load_scope().vetoes_learned(sentence, 0, len(sentence)) is vetoed
