@@ -314,3 +314,11 @@ def test_a_retold_offer_the_reader_doubts_raises_no_learned_flag_either(screener
     # trial 5: the pattern flag was silenced by the closing doubt, a learned transfer flag was not
     s = screener.classify("客服说要把钱转到安全账户验证一下，转完就退，我该信吗？")
     assert s.flags == []
+
+
+@pytest.mark.parametrize("order", ["DD202511301234567890", "202511301234567890", "SF1234567890123"])
+def test_long_identifier_does_not_hide_an_ask(order):
+    """A long order/tracking number beside an ask must not dilute the learned gate into dropping it (trial 6)."""
+    s = wxscreen.classify(f"订单号 {order} 退款需要您提供验证码")
+    assert s.label == "possible_scam"
+    assert any(f.kind == "personal_data_request" and f.detail == "verification_code" for f in s.flags)

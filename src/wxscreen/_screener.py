@@ -79,6 +79,8 @@ _HAN = regex.compile(r"\p{Han}")
 
 #: Where a learned flag's sentence is cut into clauses to find its evidence (``Screener._narrow``).
 _CLAUSE_CUTS = frozenset(",，、:：")
+#: a run of digits or Latin letters long enough to be an identifier (order, tracking, card number)
+_LONG_RUN = regex.compile(r"[0-9a-z_\-]{8,}")
 
 class Screener:
     """Screens WeChat messages: label, calibrated scores, flags with evidence.
@@ -207,9 +209,7 @@ class Screener:
             fl = self.bundle.flagger
             # a pattern hit the learned flagger finds implausible in its sentence is dropped
             # (a payee that is not the caller-given lender stays: the caller knows better than the model)
-            found = [h for h in found if h.rule == LENDER_PAYEE_RULE
-                     or (p := fl.support(learned, h.kind, h.start, h.end)) is None
-                     or p >= fl.gates.get(h.kind, 0.0)]
+            found = [h for h in found if h.rule == LENDER_PAYEE_RULE or self._plausible(norm, learned, h)]
             # the learned flagger speaks only for kinds no pattern found, once per
             # kind (its most probable sentence)
             have = {h.kind for h in found}
@@ -248,6 +248,31 @@ class Screener:
             )
         flags.sort(key=lambda f: (f.start, f.end, f.kind))
         return flags, complete
+
+    def _plausible(self, norm: NormalizedText, learned: Prediction, hit: Any) -> bool:
+        """Whether the learned flagger finds a pattern hit plausible in its sentence.
+
+        A hit is kept when a sentence it overlaps has P(kind | sentence) at or
+        above the kind's gate (no model or no sentence: kept). A long run of
+        digits or Latin letters (an order number, a tracking code) fills a
+        sentence with n-grams that say nothing about the ask beside it
+        (订单号 DD202511301234567890 退款需要您提供验证码); when the sentence
+        fails, it is scored again with every such run of 8 or more characters
+        cut to its first four, and that decides.
+        """
+        fl = self.bundle.flagger
+        gate = fl.gates.get(hit.kind, 0.0)
+        p = fl.support(learned, hit.kind, hit.start, hit.end)
+        if p is None or p >= gate:
+            return True
+        text = norm.text
+        spans = [(s, e) for s, e, _ in learned.sentences if s < hit.end and e > hit.start]
+        a, b = min(s for s, _ in spans), max(e for _, e in spans)
+        short, n = _LONG_RUN.subn(lambda m: m.group()[:4], text[a:b])
+        if not n:
+            return False
+        pred = fl.predict([short])
+        return any(d.get(hit.kind, 0.0) >= gate for _, _, d in (pred[0].sentences if pred else []))
 
     def _narrow(self, norm: NormalizedText, kind: str, start: int, end: int, p_sentence: float) -> tuple[int, int]:
         """The clause of a learned hit's sentence that the flagger finds most telling of ``kind``.
