@@ -158,6 +158,8 @@ def test_r9_debt_relief_agency_is_at_least_suspicious():
         ("我司从未委托任何停息挂账机构代为协商，请勿轻信。", False),  # a warning
         ("我朋友被拉进一个上岸群，交了钱群就散了。", False),  # reported speech
         ("我这边帮您向公司申请一下减免，结果明天告诉您。", False),  # an agent of the lender
+        ("逾期了也别怕，我们跟这些平台都有合作，能帮您申请停息挂账，分36期只还本金。", True),
+        ("我们可以帮您申请停息挂账，最长60期，只还本金不还利息。", True),
     ],
 )
 def test_r9_cue_list(text, expected):
