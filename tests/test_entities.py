@@ -292,3 +292,30 @@ def test_rule_r8_reason_is_not_garbled_by_masking(screener):
     s = screener.classify("哥，我是阿强，换号了，最近手头紧，能不能借我五千，过两天就还。")
     r8 = [r for r in s.reasons if r.startswith("rule R8")]
     assert r8 and "that identity cannot be verified" in r8[0]
+
+
+_DEADLINE_TEXTS = [
+    "请3天内还款", "48小时内处理", "今日18:00前还款", "本月底前结清", "周五前还清", "12月5日前还款",
+    "明天中午12点前还款", "截止2026-12-05", "今天结清",
+]
+
+
+@pytest.mark.parametrize("tz", [dt.timezone(dt.timedelta(hours=8)), dt.timezone.utc, None])
+def test_every_deadline_carries_the_tzinfo_of_now(screener, tz):
+    # a fresh-user trial: relative ones (3天内) were aware, absolute ones (今日18:00前) naive -> TypeError on sort
+    now = dt.datetime(2026, 11, 30, 10, 0, tzinfo=tz)
+    values = [v for t in _DEADLINE_TEXTS for v in _typed(screener.classify(t, now=now), "deadline")]
+    assert len(values) == len(_DEADLINE_TEXTS)
+    assert all(v.tzinfo is tz for v in values), [v.tzinfo for v in values]
+    assert sorted(values + [now])[0] == now  # all comparable, none earlier than now
+    today = _typed(screener.classify("今日18:00前还款", now=now), "deadline")
+    assert today == [dt.datetime(2026, 11, 30, 18, 0, tzinfo=tz)]  # wall-clock time in now's zone
+
+
+def test_chat_deadlines_carry_the_tzinfo_of_now():
+    cst = dt.timezone(dt.timedelta(hours=8))
+    chat = "客服 2026/11/29 14:22\n请今日18:00前还款，周五前结清\n客服 2026/11/29 14:25\n3天内处理"
+    r = wxscreen.screen_chat(chat, now=dt.datetime(2026, 11, 30, 10, 0, tzinfo=cst))
+    values = [e.value for m in r.messages for e in m.screening.entities if e.type == "deadline"]
+    assert len(values) == 3 and all(v.tzinfo is cst for v in values)
+    assert sorted(values)[0] == dt.datetime(2026, 11, 29, 18, 0, tzinfo=cst)

@@ -39,7 +39,9 @@ Span conventions (``raw[start:end]``; the fixture set
     还款日为/最迟/宽限到 (prefix excluded); or a day word or date directly
     followed by an action (``今天结清``, ``3/15 还1000元``). Value: a
     ``datetime`` when the date is absolute or resolvable from ``now`` (a date
-    without a time means the end of that day, 23:59:59), else ``None``.
+    without a time means the end of that day, 23:59:59), else ``None``. It
+    carries ``now``'s ``tzinfo`` (aware for an aware ``now``, naive for a naive
+    one or none), whether relative (``3天内``) or absolute (``12月5日前``).
 ``lender``
     a platform from the gazetteer (:data:`LENDERS`) or a company name ending in
     消费金融/小额贷款…有限公司. Value: the Simplified name.
@@ -484,7 +486,9 @@ def _small(s: str | None) -> int | None:
 
 
 def _resolve(m: regex.Match[str], now: dt.datetime | None) -> dt.datetime | None:
+    """The datetime a deadline match names, in ``now``'s time zone (naive when ``now`` is naive or None)."""
     g = m.groupdict()
+    tz = now.tzinfo if now is not None else None
     day: dt.date | None = None
     if g.get("date"):
         mo, d = int(g["m"]), int(g["d"])
@@ -533,16 +537,16 @@ def _resolve(m: regex.Match[str], now: dt.datetime | None) -> dt.datetime | None
         return None
     h = _small(g.get("h"))
     if h is None:
-        return dt.datetime.combine(day, dt.time(23, 59, 59))
+        return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
     mi = _small(g.get("mi")) or _small(g.get("mi2")) or 0
     evening = g.get("ap") in ("下午", "晚上") or (g.get("dayw") or "").endswith("晚")
     if evening and h < 12:
         h += 12
     if h == 24:
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0))
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)
     if not (0 <= h <= 23 and 0 <= mi <= 59):
         return None
-    return dt.datetime.combine(day, dt.time(h, mi))
+    return dt.datetime.combine(day, dt.time(h, mi), tzinfo=tz)
 
 
 _DL_HINT_SUFFIX = regex.compile(r"前|内|为止")
@@ -729,7 +733,11 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
         The message as received (any length; one bubble, may span lines).
     now : datetime or None, default=None
         The reference time for relative deadlines (今天, 3天内, 周五前). Without
-        it only deadlines with an explicit year get a datetime.
+        it only deadlines with an explicit year get a datetime. Every deadline
+        datetime carries ``now``'s ``tzinfo``: aware when ``now`` is aware
+        (wall-clock time in ``now``'s zone: 今日18:00前 is 18:00 there), naive
+        when ``now`` is naive or None, so deadlines always compare with each
+        other and with ``now``.
     mask : bool, default=True
         Mask phone, card, ID and case numbers and account handles in ``text``
         and ``value`` (first and last 4 digits at most; handles keep 2 + 2).
