@@ -45,6 +45,17 @@ def test_classify_many_rejects_non_str_element(screener):
         screener.classify_many(["ok", 5])
 
 
+def test_classify_many_names_the_index_of_a_non_str_element(screener):
+    # a fresh-user trial: a None among 2,000 messages raised TypeError without saying which one
+    texts = ["好的"] * 1523 + [None] + ["请还款"] * 600
+    with pytest.raises(TypeError, match=r"^classify_many\(\): texts\[1523\] must be str, got NoneType$"):
+        screener.classify_many(texts)
+    with pytest.raises(TypeError, match=r"texts\[1\] must be str, got bytes"):
+        wxscreen.classify_many(t for t in ["ok", b"x"])
+    with pytest.raises(TypeError, match="expects an iterable of str, got int"):
+        screener.classify_many(5)
+
+
 def test_batch_equals_single(screener):
     texts = ["已逾期30天，可申请分期", "加我微信私下结清", "好的收到"]
     many = screener.classify_many(texts)

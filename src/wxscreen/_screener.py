@@ -350,8 +350,9 @@ class Screener:
         InvalidInputError
             If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``.
         TypeError
-            If ``texts`` is not iterable, an element is not a ``str`` or ``now``
-            is not a ``datetime``.
+            If ``texts`` is not iterable, an element is not a ``str`` (the
+            message names its index: ``texts[1523] must be str, got NoneType``)
+            or ``now`` is not a ``datetime``.
 
         Notes
         -----
@@ -364,11 +365,12 @@ class Screener:
                 f"{type(texts).__name__}; use classify(text) or classify_many([text])"
             )
         try:
-            items = [_check_text(t) for t in texts]
+            items = list(texts)
         except TypeError as exc:
-            if "expected a str message" in str(exc):
-                raise
             raise TypeError(f"classify_many() expects an iterable of str, got {type(texts).__name__}") from exc
+        for i, t in enumerate(items):
+            if not isinstance(t, str):  # name the item: a None among thousands is otherwise hard to find
+                raise TypeError(f"classify_many(): texts[{i}] must be str, got {type(t).__name__}")
         if lender is not None and not isinstance(lender, str):
             raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
         if now is not None and not isinstance(now, dt.datetime):
