@@ -319,3 +319,38 @@ def test_chat_deadlines_carry_the_tzinfo_of_now():
     values = [e.value for m in r.messages for e in m.screening.entities if e.type == "deadline"]
     assert len(values) == 3 and all(v.tzinfo is cst for v in values)
     assert sorted(values)[0] == dt.datetime(2026, 11, 29, 18, 0, tzinfo=cst)
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("加我telegram搜 fastloan_bot 私聊", "加我telegram搜 fa********ot 私聊"),  # fresh-user trial
+        ("tg: @fastloan_bot", "tg: @fa********ot"),
+        ("纸飞机搜索 @fastloan", "纸飞机搜索 @fa****an"),
+        ("电报 @fastloan_bot", "电报 @fa********ot"),
+        ("我的微信是zhang_8899", "我的微信是zh******99"),
+        ("我的QQ号是一二三四五六七八九", "我的QQ号是一二*****八九"),  # fresh-user trial
+        # ordinary words stay
+        ("identity", "identity"),
+        ("微信是我的好朋友", "微信是我的好朋友"),
+        ("加我微信聊 details", "加我微信聊 details"),
+        ("qq群里一二三四五个人", "qq群里一二三四五个人"),
+    ],
+)
+def test_telegram_handles_and_chinese_numeral_qq_are_masked(text, shown):
+    from wxscreen._mask import mask_identifiers
+
+    assert mask_identifiers(text) == shown
+
+
+def test_a_telegram_handle_is_an_account_handle_masked_in_every_output(screener, raw_screener):
+    text = "加我telegram搜 fastloan_bot 私聊，或者QQ号是一二三四五六七八九"
+    assert [(e.type, e.value) for e in raw_screener.classify(text).entities] == [("account_handle", "fastloan_bot")]
+    r = screener.classify(text)
+    assert [(e.type, e.text) for e in r.entities] == [("account_handle", "fa********ot")]
+    chat = wxscreen.screen_chat("客服 2024/5/3 14:22\n" + text + "\n\n张先生 2024/5/3 14:25\n好的\n", me="张先生")
+    outputs = [r.model_dump_json(), chat.model_dump_json()] + [
+        wxscreen.render_report(chat, format=f) for f in ("md", "html", "json")
+    ]
+    for out in outputs:
+        assert "fastloan_bot" not in out and "一二三四五六七八九" not in out

@@ -65,7 +65,8 @@ Span conventions (``raw[start:end]``; the fixture set
     (``stdnum.cn.ric``). Value: the number, ``X`` upper-case.
 ``account_handle``
     the id after a WeChat/QQ/Alipay/Telegram cue (微信, V信, vx, 加V, QQ, 扣扣,
-    企鹅号, 支付宝, zfb …), taken whole (``zhang_8899``, a QQ number, an Alipay
+    企鹅号, 支付宝, zfb, telegram, tg, 纸飞机, 电报 …), also after a look-up verb
+    (``telegram搜 fastloan_bot``, ``微信上加 zhang_88``), taken whole (``zhang_8899``, a QQ number, an Alipay
     phone or e-mail). Value: the id after NFKC (``ａｂｃ１２３`` → ``abc123``).
 ``url``
     ``http(s)://`` or ``www.`` addresses and bare domains with a common TLD,
@@ -186,8 +187,11 @@ _ID = regex.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])", _I)
 _CARD = regex.compile(r"(?<![0-9A-Za-z*\-])\d(?:[ -]?\d){11,22}(?![0-9A-Za-z*])")
 _CARD_MASKED = regex.compile(r"(?<![0-9A-Za-z*\-])\d{4}(?:[ -]?[*xX]{2,8}){1,3}[ -]?\d{4}(?![0-9*])")
 _HANDLE = regex.compile(
-    r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+])(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|qq|扣扣|企鹅号?|支付宝|zfb|alipay|telegram|纸飞机|(?<![A-Za-z])tg(?![A-Za-z])"
+    r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+电飞])(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|qq|扣扣|企鹅号?"
+    r"|支付宝|zfb|alipay|telegram|纸飞机|飞机号|电报号?|(?<![A-Za-z])tg(?![A-Za-z])"
     r"|(?:加|\+)\s?v(?![A-Za-z])|(?<![A-Za-z])v(?=\s?:))"
+    # where to look it up: telegram搜 fastloan_bot, 微信上加 zhang_88 (as in _mask._HANDLE)
+    r"(?:上|里面?)?(?:搜索?|搜一下|查找|找|加|联系|私聊|私信)?"
     r"(?:号码?|账号|账户|id)?\s{0,2}(?:是|为)?\s{0,2}:?\s{0,2}@?"
     r"(?P<h>[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,4}"
     r"|[A-Za-z][A-Za-z0-9_\-]{3,29}(?![A-Za-z0-9_\-@])"
