@@ -354,3 +354,15 @@ def test_a_telegram_handle_is_an_account_handle_masked_in_every_output(screener,
     ]
     for out in outputs:
         assert "fastloan_bot" not in out and "一二三四五六七八九" not in out
+
+
+@pytest.mark.parametrize(
+    "text, url",
+    [
+        ("<a href='http://x.cn'onclick='go()'>点击</a>", "http://x.cn"),  # a quote ends the address
+        ("<a href='http://x.cn/pay?id=1'>点击</a>", "http://x.cn/pay?id=1"),
+        ("网址http://x.cn」点击，www.jm.top》领取", "http://x.cn|www.jm.top"),
+    ],
+)
+def test_a_url_entity_ends_at_quotes_brackets_and_chinese_punctuation(raw_screener, text, url):
+    assert "|".join(_typed(raw_screener.classify(text), "url")) == url

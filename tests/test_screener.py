@@ -325,3 +325,23 @@ def test_a_retold_offer_the_reader_doubts_raises_no_learned_flag_either(screener
     # trial 5: the pattern flag was silenced by the closing doubt, a learned transfer flag was not
     s = screener.classify("客服说要把钱转到安全账户验证一下，转完就退，我该信吗？")
     assert s.flags == []
+
+
+@pytest.mark.parametrize(
+    "text, url",
+    [
+        ("<html><body><a href='http://x.cn'>点击</a></body></html>", "http://x.cn"),  # fresh-user trial
+        ('<a href="https://x.cn/pay?id=1">点击</a>', "https://x.cn/pay?id=1"),
+        ("网址http://x.cn」点击领取减免", "http://x.cn"),
+        ("网址http://x.cn、点击领取减免", "http://x.cn"),
+        ("点击http://1.2.3.4/pay'>领取减免</a>", "http://1.2.3.4/pay"),
+    ],
+)
+def test_link_evidence_ends_at_quotes_brackets_and_chinese_punctuation(raw_screener, text, url):
+    r = raw_screener.classify(text)
+    links = [f for f in r.flags if f.kind == "off_platform" and f.detail == "link"]
+    assert links, r.flags
+    for f in links:
+        assert f.evidence.endswith(url) and text[f.start : f.end] == f.evidence
+    assert [e.text for e in r.entities if e.type == "url"] == [url]
+

@@ -177,7 +177,9 @@ def entity_view(raw: str) -> NormalizedText:
 _I = regex.IGNORECASE | regex.VERSION1
 
 _URL = regex.compile(
-    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]{2,300}"
+    # a quote, an angle bracket or any non-ASCII character (Chinese punctuation 」、。《》) ends the
+    # address: <a href='http://x.cn'>点击</a> gives http://x.cn
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]{2,300}"
     r"|(?<![A-Za-z0-9@.\-_])[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]{1,63}){0,4}"
     r"\.(?:cn|com|net|org|top|xyz|vip|cc|app|link|shop|site|info|club|online|io|me|ltd|work|ly|co|to|tk|ml|ga|gq|cf|xin|ink|fun|icu|pro|biz|asia|wang|live|tv|ws)(?![A-Za-z0-9\-])"
     r"(?:/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]{0,300})?",
@@ -348,12 +350,28 @@ def _ric_ok(s: str) -> bool:
         return False
 
 
-def _find_urls(t: str, cl: _Claims, out: list[_Hit]) -> None:
-    for m in _URL.finditer(t):
+def url_spans(t: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The addresses in ``t[start:end]`` as ``(start, end)`` offsets into ``t``, trailing punctuation excluded.
+
+    An address (``http(s)://``, ``www.`` or a bare domain with a common TLD)
+    is ASCII and ends at a quote, an angle bracket, whitespace or any
+    non-ASCII character, so ``<a href='http://x.cn'>点击</a>`` gives
+    ``http://x.cn``. Used for the ``url`` entity and for the evidence of a
+    learned ``off_platform`` / ``link`` flag.
+    """
+    out = []
+    for m in _URL.finditer(t, start, len(t) if end is None else end):
         a, b = m.span()
         while b > a and t[b - 1] in ".,;:!?)]'\"":
             b -= 1
-        if b - a < 4 or not cl.free(a, b):
+        if b - a >= 4:
+            out.append((a, b))
+    return out
+
+
+def _find_urls(t: str, cl: _Claims, out: list[_Hit]) -> None:
+    for a, b in url_spans(t):
+        if not cl.free(a, b):
             continue
         cl.take(a, b)
         out.append(_Hit("url", a, b, t[a:b]))

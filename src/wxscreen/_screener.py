@@ -12,7 +12,7 @@ import regex
 
 from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
-from ._entities import extract_entities
+from ._entities import extract_entities, url_spans
 from ._errors import InvalidInputError
 from ._flagmodel import FLAG_KINDS, Prediction
 from ._mask import mask_identifiers
@@ -79,6 +79,24 @@ _HAN = regex.compile(r"\p{Han}")
 
 #: Where a learned flag's sentence is cut into clauses to find its evidence (``Screener._narrow``).
 _CLAUSE_CUTS = frozenset(",，、:：")
+
+
+def _link_evidence(text: str, start: int, end: int, ns: int, ne: int) -> tuple[int, int]:
+    """The evidence of a learned link flag: the address in its sentence, not the clause around it.
+
+    ``text[start:end]`` is the sentence, ``text[ns:ne]`` the clause :meth:`Screener._narrow`
+    chose. The first address (:func:`wxscreen._entities.url_spans`: it ends at quotes,
+    angle brackets and Chinese punctuation) overlapping the clause, else the first one
+    overlapping the sentence, becomes the evidence, whole; a sentence without one keeps the
+    clause. The clause cut at ``:`` would otherwise split ``http://`` and run on into markup
+    (``//x.cn'>点击</a></body></html>``).
+    """
+    # the whole text is scanned: a sentence ends at the ? of a query (https://x.cn/pay?id=1)
+    spans = [(a, b) for a, b in url_spans(text) if a < end and b > start]
+    if not spans:
+        return ns, ne
+    return next(((a, b) for a, b in spans if a < ne and b > ns), spans[0])
+
 
 class Screener:
     """Screens WeChat messages: label, calibrated scores, flags with evidence.
@@ -237,8 +255,10 @@ class Screener:
                     rule=h.rule, score=h.score, context=h.context,
                 )
             )
-        for kind, detail, ns, ne, p in best.values():
-            ns, ne = self._narrow(norm, kind, ns, ne, p)
+        for kind, detail, ss, se, p in best.values():
+            ns, ne = self._narrow(norm, kind, ss, se, p)
+            if kind == "off_platform" and detail == "link":
+                ns, ne = _link_evidence(norm.text, ss, se, ns, ne)
             s, e = norm.raw_span(ns, ne)
             flags.append(
                 Flag.model_construct(
