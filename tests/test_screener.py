@@ -345,3 +345,11 @@ def test_link_evidence_ends_at_quotes_brackets_and_chinese_punctuation(raw_scree
         assert f.evidence.endswith(url) and text[f.start : f.end] == f.evidence
     assert [e.text for e in r.entities if e.type == "url"] == [url]
 
+
+def test_an_english_word_is_no_contact_handle(raw_screener):
+    # a fresh-user trial: off_platform/other_chat with evidence 'classmate' (learned flagger: a bare
+    # Latin word scored like a handle); a handle with its cue still counts
+    for text in ["你好 hello 我是你的 classmate 小王, 换了新号", "我是你的 classmate 小王", "你好 abcdefg"]:
+        assert [f for f in raw_screener.classify(text).flags if f.kind == "off_platform"] == []
+    kept = raw_screener.classify("加我 zhangsan")
+    assert [(f.kind, f.detail, f.evidence) for f in kept.flags] == [("off_platform", "other_chat", "加我")]

@@ -14,7 +14,7 @@ from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
 from ._entities import extract_entities, url_spans
 from ._errors import InvalidInputError
-from ._flagmodel import FLAG_KINDS, Prediction
+from ._flagmodel import DEFAULT_THRESHOLD, FLAG_KINDS, Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize, replace_surrogates
@@ -79,6 +79,42 @@ _HAN = regex.compile(r"\p{Han}")
 
 #: Where a learned flag's sentence is cut into clauses to find its evidence (``Screener._narrow``).
 _CLAUSE_CUTS = frozenset(",，、:：")
+
+
+#: A Latin word standing alone: letters with no digit, ``_``, ``@``, ``.``, ``-``, ``/`` or ``:``
+#: beside them, so not part of a handle (zhang_8899, abc123), an address or an e-mail.
+_LATIN_WORD = regex.compile(r"(?<![a-z0-9_@.\-/:])[a-z]{2,}(?![a-z0-9_@.\-/:])")
+#: Latin words that are off_platform cues themselves (channels, meeting apps, links;
+#: off_platform.toml macros ``chat``, ``meet``, ``url``): never taken out.
+_CHANNEL_WORDS = frozenset(
+    {"qq", "telegram", "line", "whatsapp", "skype", "potato", "dingtalk", "zoom", "todesk", "teamviewer",
+     "anydesk", "app", "apk", "http", "https", "www", "id"}
+)
+
+
+def _rests_on_latin_words(flagger: Any, text: str, kind: str, start: int, end: int) -> bool:
+    """True when a learned hit on ``text[start:end]`` stands only on ordinary Latin words.
+
+    The sentence flagger scores character n-grams, and in its training data a Latin
+    string almost always is an account handle after a contact cue (加vx: zhang_8899), so
+    an English word alone scores as a contact: ``classmate`` 0.51 and ``abcdefg`` 0.58
+    P(off_platform), above the kind's threshold (0.3), and 你好 hello 我是你的 classmate
+    小王, 换了新号 got an other_chat flag with evidence ``classmate``. A handle counts only
+    with the cue that makes it one, so the hit is kept only if the sentence still reaches
+    the threshold with its standalone Latin words (other than channel names) taken out.
+    """
+    cut = [(m.start(), m.end()) for m in _LATIN_WORD.finditer(text, start, end) if m.group() not in _CHANNEL_WORDS]
+    if not cut:
+        return False
+    kept, pos = [], start
+    for a, b in cut:
+        kept.append(text[pos:a])
+        pos = b
+    kept.append(text[pos:end])
+    rest = "".join(kept)
+    pred = flagger.predict([rest])[0]
+    p = max((sc.get(kind, 0.0) for _, _, sc in pred.sentences), default=0.0)
+    return bool(p < flagger.thresholds.get(kind, DEFAULT_THRESHOLD))
 
 
 def _link_evidence(text: str, start: int, end: int, ns: int, ne: int) -> tuple[int, int]:
@@ -242,6 +278,8 @@ class Screener:
                 if _word_chars(norm.text, hit[2], hit[3]) < 2:
                     continue  # a sentence of one letter and symbols (C\ufffd) says nothing the flagger learned
                 if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
+                    if hit[0] == "off_platform" and _rests_on_latin_words(fl, norm.text, hit[0], hit[2], hit[3]):
+                        continue  # an English word is no handle without a contact cue (classmate)
                     if not scope.vetoes_learned(norm.text, hit[2], hit[3]):
                         best[hit[0]] = hit
         if not found and not best:
