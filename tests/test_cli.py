@@ -23,6 +23,22 @@ def test_classify_stdin_lines_and_jsonl(monkeypatch, capsys):
     assert [r["label"] for r in rows] == ["other", "possible_scam", "other"]  # the blank line 3 too
 
 
+def test_classify_json_lines_with_an_id_read_back(monkeypatch, capsys):
+    # a fresh-user trial: Screening.model_validate_json(line) fails on the echoed id ("Extra inputs")
+    import wxscreen
+
+    text = "您已逾期30天，请今日还款5000元，或加VX：abc123 私下处理，两三千也行"
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"id": "a-1", "text": text}) + "\n好的\n"))
+    assert main(["classify", "--json", "-"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rid, s = wxscreen.read_screening_json(lines[0])
+    assert rid == "a-1"
+    assert s == wxscreen.classify(text)  # every field, entities (a range tuple, a masked handle) included
+    assert wxscreen.read_screening_json(lines[1].encode()) == (None, wxscreen.classify("好的"))
+    with pytest.raises(ValueError, match="JSON object"):
+        wxscreen.read_screening_json("[1, 2]")
+
+
 def test_classify_stdin_output_lines_align_with_input_lines(monkeypatch, capsys):
     lines = [
         '{"id": "a-1", "text": "请把验证码发给我"}',

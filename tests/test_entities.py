@@ -292,3 +292,77 @@ def test_rule_r8_reason_is_not_garbled_by_masking(screener):
     s = screener.classify("哥，我是阿强，换号了，最近手头紧，能不能借我五千，过两天就还。")
     r8 = [r for r in s.reasons if r.startswith("rule R8")]
     assert r8 and "that identity cannot be verified" in r8[0]
+
+
+_DEADLINE_TEXTS = [
+    "请3天内还款", "48小时内处理", "今日18:00前还款", "本月底前结清", "周五前还清", "12月5日前还款",
+    "明天中午12点前还款", "截止2026-12-05", "今天结清",
+]
+
+
+@pytest.mark.parametrize("tz", [dt.timezone(dt.timedelta(hours=8)), dt.timezone.utc, None])
+def test_every_deadline_carries_the_tzinfo_of_now(screener, tz):
+    # a fresh-user trial: relative ones (3天内) were aware, absolute ones (今日18:00前) naive -> TypeError on sort
+    now = dt.datetime(2026, 11, 30, 10, 0, tzinfo=tz)
+    values = [v for t in _DEADLINE_TEXTS for v in _typed(screener.classify(t, now=now), "deadline")]
+    assert len(values) == len(_DEADLINE_TEXTS)
+    assert all(v.tzinfo is tz for v in values), [v.tzinfo for v in values]
+    assert sorted(values + [now])[0] == now  # all comparable, none earlier than now
+    today = _typed(screener.classify("今日18:00前还款", now=now), "deadline")
+    assert today == [dt.datetime(2026, 11, 30, 18, 0, tzinfo=tz)]  # wall-clock time in now's zone
+
+
+def test_chat_deadlines_carry_the_tzinfo_of_now():
+    cst = dt.timezone(dt.timedelta(hours=8))
+    chat = "客服 2026/11/29 14:22\n请今日18:00前还款，周五前结清\n客服 2026/11/29 14:25\n3天内处理"
+    r = wxscreen.screen_chat(chat, now=dt.datetime(2026, 11, 30, 10, 0, tzinfo=cst))
+    values = [e.value for m in r.messages for e in m.screening.entities if e.type == "deadline"]
+    assert len(values) == 3 and all(v.tzinfo is cst for v in values)
+    assert sorted(values)[0] == dt.datetime(2026, 11, 29, 18, 0, tzinfo=cst)
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("加我telegram搜 fastloan_bot 私聊", "加我telegram搜 fa********ot 私聊"),  # fresh-user trial
+        ("tg: @fastloan_bot", "tg: @fa********ot"),
+        ("纸飞机搜索 @fastloan", "纸飞机搜索 @fa****an"),
+        ("电报 @fastloan_bot", "电报 @fa********ot"),
+        ("我的微信是zhang_8899", "我的微信是zh******99"),
+        ("我的QQ号是一二三四五六七八九", "我的QQ号是一二*****八九"),  # fresh-user trial
+        # ordinary words stay
+        ("identity", "identity"),
+        ("微信是我的好朋友", "微信是我的好朋友"),
+        ("加我微信聊 details", "加我微信聊 details"),
+        ("qq群里一二三四五个人", "qq群里一二三四五个人"),
+    ],
+)
+def test_telegram_handles_and_chinese_numeral_qq_are_masked(text, shown):
+    from wxscreen._mask import mask_identifiers
+
+    assert mask_identifiers(text) == shown
+
+
+def test_a_telegram_handle_is_an_account_handle_masked_in_every_output(screener, raw_screener):
+    text = "加我telegram搜 fastloan_bot 私聊，或者QQ号是一二三四五六七八九"
+    assert [(e.type, e.value) for e in raw_screener.classify(text).entities] == [("account_handle", "fastloan_bot")]
+    r = screener.classify(text)
+    assert [(e.type, e.text) for e in r.entities] == [("account_handle", "fa********ot")]
+    chat = wxscreen.screen_chat("客服 2024/5/3 14:22\n" + text + "\n\n张先生 2024/5/3 14:25\n好的\n", me="张先生")
+    outputs = [r.model_dump_json(), chat.model_dump_json()] + [
+        wxscreen.render_report(chat, format=f) for f in ("md", "html", "json")
+    ]
+    for out in outputs:
+        assert "fastloan_bot" not in out and "一二三四五六七八九" not in out
+
+
+@pytest.mark.parametrize(
+    "text, url",
+    [
+        ("<a href='http://x.cn'onclick='go()'>点击</a>", "http://x.cn"),  # a quote ends the address
+        ("<a href='http://x.cn/pay?id=1'>点击</a>", "http://x.cn/pay?id=1"),
+        ("网址http://x.cn」点击，www.jm.top》领取", "http://x.cn|www.jm.top"),
+    ],
+)
+def test_a_url_entity_ends_at_quotes_brackets_and_chinese_punctuation(raw_screener, text, url):
+    assert "|".join(_typed(raw_screener.classify(text), "url")) == url

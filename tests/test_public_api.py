@@ -29,6 +29,7 @@ EXPECTED = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "read_screening_json",
     "render_report",
     "screen_chat",
 ]

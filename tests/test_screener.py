@@ -45,6 +45,17 @@ def test_classify_many_rejects_non_str_element(screener):
         screener.classify_many(["ok", 5])
 
 
+def test_classify_many_names_the_index_of_a_non_str_element(screener):
+    # a fresh-user trial: a None among 2,000 messages raised TypeError without saying which one
+    texts = ["好的"] * 1523 + [None] + ["请还款"] * 600
+    with pytest.raises(TypeError, match=r"^classify_many\(\): texts\[1523\] must be str, got NoneType$"):
+        screener.classify_many(texts)
+    with pytest.raises(TypeError, match=r"texts\[1\] must be str, got bytes"):
+        wxscreen.classify_many(t for t in ["ok", b"x"])
+    with pytest.raises(TypeError, match="expects an iterable of str, got int"):
+        screener.classify_many(5)
+
+
 def test_batch_equals_single(screener):
     texts = ["已逾期30天，可申请分期", "加我微信私下结清", "好的收到"]
     many = screener.classify_many(texts)
@@ -322,3 +333,31 @@ def test_long_identifier_does_not_hide_an_ask(order):
     s = wxscreen.classify(f"订单号 {order} 退款需要您提供验证码")
     assert s.label == "possible_scam"
     assert any(f.kind == "personal_data_request" and f.detail == "verification_code" for f in s.flags)
+
+
+@pytest.mark.parametrize(
+    "text, url",
+    [
+        ("<html><body><a href='http://x.cn'>点击</a></body></html>", "http://x.cn"),  # fresh-user trial
+        ('<a href="https://x.cn/pay?id=1">点击</a>', "https://x.cn/pay?id=1"),
+        ("网址http://x.cn」点击领取减免", "http://x.cn"),
+        ("网址http://x.cn、点击领取减免", "http://x.cn"),
+        ("点击http://1.2.3.4/pay'>领取减免</a>", "http://1.2.3.4/pay"),
+    ],
+)
+def test_link_evidence_ends_at_quotes_brackets_and_chinese_punctuation(raw_screener, text, url):
+    r = raw_screener.classify(text)
+    links = [f for f in r.flags if f.kind == "off_platform" and f.detail == "link"]
+    assert links, r.flags
+    for f in links:
+        assert f.evidence.endswith(url) and text[f.start : f.end] == f.evidence
+    assert [e.text for e in r.entities if e.type == "url"] == [url]
+
+
+def test_an_english_word_is_no_contact_handle(raw_screener):
+    # a fresh-user trial: off_platform/other_chat with evidence 'classmate' (learned flagger: a bare
+    # Latin word scored like a handle); a handle with its cue still counts
+    for text in ["你好 hello 我是你的 classmate 小王, 换了新号", "我是你的 classmate 小王", "你好 abcdefg"]:
+        assert [f for f in raw_screener.classify(text).flags if f.kind == "off_platform"] == []
+    kept = raw_screener.classify("加我 zhangsan")
+    assert [(f.kind, f.detail, f.evidence) for f in kept.flags] == [("off_platform", "other_chat", "加我")]

@@ -28,7 +28,17 @@ from ._errors import (
     WxScreenError,
 )
 from ._mask import mask_identifiers
-from ._models import ChatMessage, ChatQuote, ChatScreening, Entity, Flag, Label, ModelInfo, Screening
+from ._models import (
+    ChatMessage,
+    ChatQuote,
+    ChatScreening,
+    Entity,
+    Flag,
+    Label,
+    ModelInfo,
+    Screening,
+    read_screening_json,
+)
 from ._normalize import NormalizedText, normalize
 from ._report import render_report
 from ._screener import MAX_MESSAGE_CHARS, Screener, load_screener
@@ -62,6 +72,7 @@ __all__ = [
     "load_screener",
     "mask_identifiers",
     "normalize",
+    "read_screening_json",
     "render_report",
     "screen_chat",
 ]

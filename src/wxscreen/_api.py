@@ -85,6 +85,7 @@ def classify_many(
     wxscreen.InvalidInputError
         If ``texts`` is a single ``str``.
     TypeError
-        If an element is not a ``str``.
+        If an element is not a ``str``; the message names its index
+        (``texts[1523] must be str, got NoneType``).
     """
     return default_screener().classify_many(texts, lender=lender, now=now)

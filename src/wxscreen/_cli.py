@@ -527,7 +527,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Screen messages. With -, stdin holds one message per line, or JSON Lines with a 'text' (and "
             "optional 'id'); every input line gives exactly one result, in order: a blank line is an "
             "empty message (label other, rule R0) and a record's 'id' is echoed as the first key of its "
-            "--json output (and as id=… in the text output)."
+            "--json output (and as id=… in the text output); read such a line back with "
+            "wxscreen.read_screening_json(line) -> (id, Screening)."
         ),
     )
     c.add_argument(

@@ -39,7 +39,9 @@ Span conventions (``raw[start:end]``; the fixture set
     还款日为/最迟/宽限到 (prefix excluded); or a day word or date directly
     followed by an action (``今天结清``, ``3/15 还1000元``). Value: a
     ``datetime`` when the date is absolute or resolvable from ``now`` (a date
-    without a time means the end of that day, 23:59:59), else ``None``.
+    without a time means the end of that day, 23:59:59), else ``None``. It
+    carries ``now``'s ``tzinfo`` (aware for an aware ``now``, naive for a naive
+    one or none), whether relative (``3天内``) or absolute (``12月5日前``).
 ``lender``
     a platform from the gazetteer (:data:`LENDERS`) or a company name ending in
     消费金融/小额贷款…有限公司. Value: the Simplified name.
@@ -63,7 +65,8 @@ Span conventions (``raw[start:end]``; the fixture set
     (``stdnum.cn.ric``). Value: the number, ``X`` upper-case.
 ``account_handle``
     the id after a WeChat/QQ/Alipay/Telegram cue (微信, V信, vx, 加V, QQ, 扣扣,
-    企鹅号, 支付宝, zfb …), taken whole (``zhang_8899``, a QQ number, an Alipay
+    企鹅号, 支付宝, zfb, telegram, tg, 纸飞机, 电报 …), also after a look-up verb
+    (``telegram搜 fastloan_bot``, ``微信上加 zhang_88``), taken whole (``zhang_8899``, a QQ number, an Alipay
     phone or e-mail). Value: the id after NFKC (``ａｂｃ１２３`` → ``abc123``).
 ``url``
     ``http(s)://`` or ``www.`` addresses and bare domains with a common TLD,
@@ -174,7 +177,9 @@ def entity_view(raw: str) -> NormalizedText:
 _I = regex.IGNORECASE | regex.VERSION1
 
 _URL = regex.compile(
-    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]{2,300}"
+    # a quote, an angle bracket or any non-ASCII character (Chinese punctuation 」、。《》) ends the
+    # address: <a href='http://x.cn'>点击</a> gives http://x.cn
+    r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]{2,300}"
     r"|(?<![A-Za-z0-9@.\-_])[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9\-]{1,63}){0,4}"
     r"\.(?:cn|com|net|org|top|xyz|vip|cc|app|link|shop|site|info|club|online|io|me|ltd|work|ly|co|to|tk|ml|ga|gq|cf|xin|ink|fun|icu|pro|biz|asia|wang|live|tv|ws)(?![A-Za-z0-9\-])"
     r"(?:/[A-Za-z0-9\-._~:/?#@!$&'*+,;=%]{0,300})?",
@@ -184,8 +189,11 @@ _ID = regex.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])", _I)
 _CARD = regex.compile(r"(?<![0-9A-Za-z*\-])\d(?:[ -]?\d){11,22}(?![0-9A-Za-z*])")
 _CARD_MASKED = regex.compile(r"(?<![0-9A-Za-z*\-])\d{4}(?:[ -]?[*xX]{2,8}){1,3}[ -]?\d{4}(?![0-9*])")
 _HANDLE = regex.compile(
-    r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+])(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|qq|扣扣|企鹅号?|支付宝|zfb|alipay|telegram|纸飞机|(?<![A-Za-z])tg(?![A-Za-z])"
+    r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+电飞])(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|qq|扣扣|企鹅号?"
+    r"|支付宝|zfb|alipay|telegram|纸飞机|飞机号|电报号?|(?<![A-Za-z])tg(?![A-Za-z])"
     r"|(?:加|\+)\s?v(?![A-Za-z])|(?<![A-Za-z])v(?=\s?:))"
+    # where to look it up: telegram搜 fastloan_bot, 微信上加 zhang_88 (as in _mask._HANDLE)
+    r"(?:上|里面?)?(?:搜索?|搜一下|查找|找|加|联系|私聊|私信)?"
     r"(?:号码?|账号|账户|id)?\s{0,2}(?:是|为)?\s{0,2}:?\s{0,2}@?"
     r"(?P<h>[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,4}"
     r"|[A-Za-z][A-Za-z0-9_\-]{3,29}(?![A-Za-z0-9_\-@])"
@@ -342,12 +350,28 @@ def _ric_ok(s: str) -> bool:
         return False
 
 
-def _find_urls(t: str, cl: _Claims, out: list[_Hit]) -> None:
-    for m in _URL.finditer(t):
+def url_spans(t: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """The addresses in ``t[start:end]`` as ``(start, end)`` offsets into ``t``, trailing punctuation excluded.
+
+    An address (``http(s)://``, ``www.`` or a bare domain with a common TLD)
+    is ASCII and ends at a quote, an angle bracket, whitespace or any
+    non-ASCII character, so ``<a href='http://x.cn'>点击</a>`` gives
+    ``http://x.cn``. Used for the ``url`` entity and for the evidence of a
+    learned ``off_platform`` / ``link`` flag.
+    """
+    out = []
+    for m in _URL.finditer(t, start, len(t) if end is None else end):
         a, b = m.span()
         while b > a and t[b - 1] in ".,;:!?)]'\"":
             b -= 1
-        if b - a < 4 or not cl.free(a, b):
+        if b - a >= 4:
+            out.append((a, b))
+    return out
+
+
+def _find_urls(t: str, cl: _Claims, out: list[_Hit]) -> None:
+    for a, b in url_spans(t):
+        if not cl.free(a, b):
             continue
         cl.take(a, b)
         out.append(_Hit("url", a, b, t[a:b]))
@@ -484,7 +508,9 @@ def _small(s: str | None) -> int | None:
 
 
 def _resolve(m: regex.Match[str], now: dt.datetime | None) -> dt.datetime | None:
+    """The datetime a deadline match names, in ``now``'s time zone (naive when ``now`` is naive or None)."""
     g = m.groupdict()
+    tz = now.tzinfo if now is not None else None
     day: dt.date | None = None
     if g.get("date"):
         mo, d = int(g["m"]), int(g["d"])
@@ -533,16 +559,16 @@ def _resolve(m: regex.Match[str], now: dt.datetime | None) -> dt.datetime | None
         return None
     h = _small(g.get("h"))
     if h is None:
-        return dt.datetime.combine(day, dt.time(23, 59, 59))
+        return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
     mi = _small(g.get("mi")) or _small(g.get("mi2")) or 0
     evening = g.get("ap") in ("下午", "晚上") or (g.get("dayw") or "").endswith("晚")
     if evening and h < 12:
         h += 12
     if h == 24:
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0))
+        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)
     if not (0 <= h <= 23 and 0 <= mi <= 59):
         return None
-    return dt.datetime.combine(day, dt.time(h, mi))
+    return dt.datetime.combine(day, dt.time(h, mi), tzinfo=tz)
 
 
 _DL_HINT_SUFFIX = regex.compile(r"前|内|为止")
@@ -729,7 +755,11 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
         The message as received (any length; one bubble, may span lines).
     now : datetime or None, default=None
         The reference time for relative deadlines (今天, 3天内, 周五前). Without
-        it only deadlines with an explicit year get a datetime.
+        it only deadlines with an explicit year get a datetime. Every deadline
+        datetime carries ``now``'s ``tzinfo``: aware when ``now`` is aware
+        (wall-clock time in ``now``'s zone: 今日18:00前 is 18:00 there), naive
+        when ``now`` is naive or None, so deadlines always compare with each
+        other and with ``now``.
     mask : bool, default=True
         Mask phone, card, ID and case numbers and account handles in ``text``
         and ``value`` (first and last 4 digits at most; handles keep 2 + 2).

@@ -22,12 +22,15 @@ _DIGITS = regex.compile(
 )
 _HANDLE = regex.compile(
     r"(?:[微薇威徽维]信号?|v信|qq号|q号|扣扣|企鹅号?|支付宝(?:账号|帐号|号)?|支付寶(?:帳號|账号)?|"
-    r"飞机号?|纸飞机|账号|帐号|帳號|"
+    r"飞机号?|纸飞机|电报号?|電報號?|账号|帐号|帳號|"
     # Latin cues stand alone, not inside a word (identity, idol12345 are no id cue)
     r"(?<![a-z])(?:vx|wx|weixin|qq|zfb|telegram|tg|id)(?![a-z])|"
     # a lone v / q / v信-style letter as in 加v：abc_123, 加q 12345678
     r"(?<![a-z0-9])[vq](?![a-z0-9]))"
-    r"\s*[:：]?\s*@?(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12})",
+    # where to look it up (telegram搜 fastloan_bot, 微信上加 zhang_88) and 是/为 (微信是 zhang_88)
+    r"(?:上|里面?)?(?:搜索?|搜一下|查找|找|加|联系|私聊|私信)?\s*(?:是|为|為)?\s*[:：]?\s*@?"
+    # the id: Latin, digits, or a number in Chinese numerals (QQ号是一二三四五六七八九)
+    r"(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12}|[零〇一二三四五六七八九幺两]{5,12}(?![零〇一二三四五六七八九十百千万亿幺两]))",
     regex.IGNORECASE,
 )
 # Case numbers (LABELS.md §3 ``case_number``): a court case number （2025）京0105民初12345号 and
@@ -77,7 +80,11 @@ def mask_identifiers(text: str) -> str:
         The text with the same length, identifier digits and letters replaced
         by ``*``: runs of 7 or more digits keep at most their first 4 and last
         4 digits (first and last 2 when 8 digits or fewer); account handles
-        after 微信/vx/QQ/支付宝/账号 keep their first and last 2 characters.
+        after 微信/vx/QQ/支付宝/telegram/tg/电报/账号 — also after a look-up
+        verb or 是 (``telegram搜 fastloan_bot``, ``tg: @fastloan_bot``,
+        ``微信是 zhang_8899``), and a number in Chinese numerals
+        (``QQ号是一二三四五六七八九``) — keep their first and last 2
+        characters.
         Official hotlines (95xxx, 400/800) are left as they are. Case
         numbers — a court case number （2025）京0105民初12345号 and the id after
         合同编号/借款编号/订单号/案件编号/案号/协议编号 — keep their first and last 4

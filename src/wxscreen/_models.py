@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import math
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -22,6 +23,7 @@ __all__ = [
     "Label",
     "ModelInfo",
     "Screening",
+    "read_screening_json",
 ]
 
 
@@ -360,3 +362,48 @@ class ChatScreening(BaseModel):
     first_risky: int | None
     escalation: list[tuple[int, Label]]
     advice: list[str] = Field(default_factory=list)
+
+
+def read_screening_json(line: str | bytes) -> tuple[Any, Screening]:
+    """Read back one line of ``wxscreen classify --json`` output.
+
+    The command writes ``Screening.model_dump_json()`` per message and, when the
+    JSON Lines input record had an ``id``, puts that id first in the same
+    object (``{"id":"a-1","label":…}``), so output line *n* can be joined to
+    input record *n*. ``Screening`` forbids unknown fields, so
+    ``Screening.model_validate_json`` rejects such a line ("Extra inputs are
+    not permitted: id"); this function splits the id off and validates the rest.
+
+    Parameters
+    ----------
+    line : str or bytes
+        One output line (UTF-8 when ``bytes``; a trailing newline is fine).
+
+    Returns
+    -------
+    id : any JSON value or None
+        The input record's ``id`` as given (string, number, …); ``None`` when
+        the line has none (a plain-text input line or a record without ``id``).
+    screening : Screening
+        The result, equal to the one the command printed.
+
+    Raises
+    ------
+    ValueError
+        If the line is not JSON (``json.JSONDecodeError``), not a JSON object,
+        or not a valid Screening (``pydantic.ValidationError``; both are
+        ``ValueError`` subclasses).
+
+    Examples
+    --------
+    >>> import wxscreen
+    >>> line = '{"id":"a-1",' + wxscreen.classify("请把验证码发给我").model_dump_json()[1:]
+    >>> rid, s = read_screening_json(line)
+    >>> rid, s.label.value
+    ('a-1', 'possible_scam')
+    """
+    obj = json.loads(line)
+    if not isinstance(obj, dict):
+        raise ValueError(f"a wxscreen classify --json line is a JSON object, got {type(obj).__name__}")
+    rid = obj.pop("id", None)
+    return rid, Screening.model_validate_json(json.dumps(obj, ensure_ascii=False))

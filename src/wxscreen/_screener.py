@@ -12,9 +12,9 @@ import regex
 
 from ._advice import advice_for, check_lang
 from ._decision import decide, model_label
-from ._entities import extract_entities
+from ._entities import extract_entities, url_spans
 from ._errors import InvalidInputError
-from ._flagmodel import FLAG_KINDS, Prediction
+from ._flagmodel import DEFAULT_THRESHOLD, FLAG_KINDS, Prediction
 from ._mask import mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize, replace_surrogates
@@ -81,6 +81,60 @@ _HAN = regex.compile(r"\p{Han}")
 _CLAUSE_CUTS = frozenset(",，、:：")
 #: a run of digits or Latin letters long enough to be an identifier (order, tracking, card number)
 _LONG_RUN = regex.compile(r"[0-9a-z_\-]{8,}")
+
+
+#: A Latin word standing alone: letters with no digit, ``_``, ``@``, ``.``, ``-``, ``/`` or ``:``
+#: beside them, so not part of a handle (zhang_8899, abc123), an address or an e-mail.
+_LATIN_WORD = regex.compile(r"(?<![a-z0-9_@.\-/:])[a-z]{2,}(?![a-z0-9_@.\-/:])")
+#: Latin words that are off_platform cues themselves (channels, meeting apps, links;
+#: off_platform.toml macros ``chat``, ``meet``, ``url``): never taken out.
+_CHANNEL_WORDS = frozenset(
+    {"qq", "telegram", "line", "whatsapp", "skype", "potato", "dingtalk", "zoom", "todesk", "teamviewer",
+     "anydesk", "app", "apk", "http", "https", "www", "id"}
+)
+
+
+def _rests_on_latin_words(flagger: Any, text: str, kind: str, start: int, end: int) -> bool:
+    """True when a learned hit on ``text[start:end]`` stands only on ordinary Latin words.
+
+    The sentence flagger scores character n-grams, and in its training data a Latin
+    string almost always is an account handle after a contact cue (加vx: zhang_8899), so
+    an English word alone scores as a contact: ``classmate`` 0.51 and ``abcdefg`` 0.58
+    P(off_platform), above the kind's threshold (0.3), and 你好 hello 我是你的 classmate
+    小王, 换了新号 got an other_chat flag with evidence ``classmate``. A handle counts only
+    with the cue that makes it one, so the hit is kept only if the sentence still reaches
+    the threshold with its standalone Latin words (other than channel names) taken out.
+    """
+    cut = [(m.start(), m.end()) for m in _LATIN_WORD.finditer(text, start, end) if m.group() not in _CHANNEL_WORDS]
+    if not cut:
+        return False
+    kept, pos = [], start
+    for a, b in cut:
+        kept.append(text[pos:a])
+        pos = b
+    kept.append(text[pos:end])
+    rest = "".join(kept)
+    pred = flagger.predict([rest])[0]
+    p = max((sc.get(kind, 0.0) for _, _, sc in pred.sentences), default=0.0)
+    return bool(p < flagger.thresholds.get(kind, DEFAULT_THRESHOLD))
+
+
+def _link_evidence(text: str, start: int, end: int, ns: int, ne: int) -> tuple[int, int]:
+    """The evidence of a learned link flag: the address in its sentence, not the clause around it.
+
+    ``text[start:end]`` is the sentence, ``text[ns:ne]`` the clause :meth:`Screener._narrow`
+    chose. The first address (:func:`wxscreen._entities.url_spans`: it ends at quotes,
+    angle brackets and Chinese punctuation) overlapping the clause, else the first one
+    overlapping the sentence, becomes the evidence, whole; a sentence without one keeps the
+    clause. The clause cut at ``:`` would otherwise split ``http://`` and run on into markup
+    (``//x.cn'>点击</a></body></html>``).
+    """
+    # the whole text is scanned: a sentence ends at the ? of a query (https://x.cn/pay?id=1)
+    spans = [(a, b) for a, b in url_spans(text) if a < end and b > start]
+    if not spans:
+        return ns, ne
+    return next(((a, b) for a, b in spans if a < ne and b > ns), spans[0])
+
 
 class Screener:
     """Screens WeChat messages: label, calibrated scores, flags with evidence.
@@ -224,6 +278,8 @@ class Screener:
                 if _word_chars(norm.text, hit[2], hit[3]) < 2:
                     continue  # a sentence of one letter and symbols (C\ufffd) says nothing the flagger learned
                 if hit[0] not in have and (hit[0] not in best or hit[4] > best[hit[0]][4]):
+                    if hit[0] == "off_platform" and _rests_on_latin_words(fl, norm.text, hit[0], hit[2], hit[3]):
+                        continue  # an English word is no handle without a contact cue (classmate)
                     if not scope.vetoes_learned(norm.text, hit[2], hit[3]):
                         best[hit[0]] = hit
         if not found and not best:
@@ -237,8 +293,10 @@ class Screener:
                     rule=h.rule, score=h.score, context=h.context,
                 )
             )
-        for kind, detail, ns, ne, p in best.values():
-            ns, ne = self._narrow(norm, kind, ns, ne, p)
+        for kind, detail, ss, se, p in best.values():
+            ns, ne = self._narrow(norm, kind, ss, se, p)
+            if kind == "off_platform" and detail == "link":
+                ns, ne = _link_evidence(norm.text, ss, se, ns, ne)
             s, e = norm.raw_span(ns, ne)
             flags.append(
                 Flag.model_construct(
@@ -375,8 +433,9 @@ class Screener:
         InvalidInputError
             If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``.
         TypeError
-            If ``texts`` is not iterable, an element is not a ``str`` or ``now``
-            is not a ``datetime``.
+            If ``texts`` is not iterable, an element is not a ``str`` (the
+            message names its index: ``texts[1523] must be str, got NoneType``)
+            or ``now`` is not a ``datetime``.
 
         Notes
         -----
@@ -389,11 +448,12 @@ class Screener:
                 f"{type(texts).__name__}; use classify(text) or classify_many([text])"
             )
         try:
-            items = [_check_text(t) for t in texts]
+            items = list(texts)
         except TypeError as exc:
-            if "expected a str message" in str(exc):
-                raise
             raise TypeError(f"classify_many() expects an iterable of str, got {type(texts).__name__}") from exc
+        for i, t in enumerate(items):
+            if not isinstance(t, str):  # name the item: a None among thousands is otherwise hard to find
+                raise TypeError(f"classify_many(): texts[{i}] must be str, got {type(t).__name__}")
         if lender is not None and not isinstance(lender, str):
             raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
         if now is not None and not isinstance(now, dt.datetime):

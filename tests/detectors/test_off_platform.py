@@ -2,6 +2,8 @@
 
 import pytest
 
+from wxscreen import normalize
+
 from .helpers import details, detector, finishes
 
 DET = detector("off_platform")
@@ -109,3 +111,19 @@ def test_off_platform_negative(text):
 )
 def test_off_platform_long_input_finishes(text):
     assert finishes(DET, text)
+
+
+@pytest.mark.parametrize(
+    "text, hit",
+    [
+        ("逾期了，加一下我们的online客服处理", None),  # a Latin channel name inside a word is none
+        ("加我 skyline 详聊还款", None),
+        ("逾期了加我line聊还款", "加我line"),
+        ("还款的事telegram上聊", "telegram上聊"),
+        ("telegram: fastloan_bot 还款", "telegram: fastloan_bot"),
+    ],
+)
+def test_a_latin_channel_name_counts_only_standing_alone(text, hit):
+    n = normalize(text)
+    found = [text[slice(*n.raw_span(h.start, h.end))] for h in DET.detect(n)[0] if h.detail == "other_chat"]
+    assert found == ([hit] if hit else [])
