@@ -295,10 +295,10 @@ def test_borrower_hints():
         parsed = parse_chat(chat)
         return _infer_borrower(chat, parsed, fake([chat[p.start : p.end] for p in parsed]))
 
-    assert infer("我：请问\n客服：请还款\n我：好\n客服：还款\n") == "我"
-    assert infer("李专员 @某金融：还款\n张三：好的\n李专员 @某金融：好\n张三：还款\n") == "张三"
-    assert infer("你已添加了阿明，现在可以开始聊天了。\n阿明：你好\n阿红：还款\n") == "阿红"
-    assert infer("阿明：你好\n阿明：在吗\n") is None
+    assert infer("我：请问\n客服：请还款\n我：好\n客服：还款\n") == ("我", None)
+    assert infer("李专员 @某金融：还款\n张三：好的\n李专员 @某金融：好\n张三：还款\n") == ("张三", None)
+    assert infer("你已添加了阿明，现在可以开始聊天了。\n阿明：你好\n阿红：还款\n") == ("阿红", None)
+    assert infer("阿明：你好\n阿明：在吗\n") == (None, None)
 
 
 def test_field_label_lines_are_not_speakers(screener):
