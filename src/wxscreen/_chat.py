@@ -974,9 +974,17 @@ def screen_chat(
         of its speakers, see Raises). When omitted,
         the borrower is inferred among the top-level speakers: a speaker called
         我; otherwise not a WeCom ``@`` account, not the person the system line
-        ``你已添加了X`` names, not whoever sent ``我通过了你的朋友验证请求``; among
-        the rest, the speaker whose messages look least like collection. With
-        fewer than two speakers and no such hint nobody is the borrower.
+        ``你已添加了X`` names, not whoever sent ``我通过了你的朋友验证请求``; a
+        speaker who forwards their own chat with another; among the rest, by
+        what each speaker's messages do (``wxscreen._borrower``): the borrower
+        doubts (你是谁, 怎么换号了), talks of repaying, answers briefly, is
+        addressed; the other side asks for money, accounts, codes or secrecy,
+        introduces itself (我换号了), addresses the reader as 张先生/闺女/小陈,
+        speaks of the reader's debt, bears a role or kinship remark name
+        (李专员, 周总, 妈) and writes like a collector. When no speaker leads by
+        a clear margin nobody is the borrower (every message is screened) and
+        ``borrower_guess`` names the likelier one. With fewer than two speakers
+        and no such hint nobody is the borrower.
     now : datetime, optional
         Resolves relative times (昨天, 星期三, 5月3日, a bare 14:22); without it
         only times with a full date are resolved and the others are ``None``.
@@ -1002,7 +1010,8 @@ def screen_chat(
         are blanked before screening. Entities are read from the same text
         (their offsets index the block too; relative deadlines count from the
         message's own time when it has one). The borrower's own messages are
-        ``other`` with no flags and no advice. The verdict is the worst label
+        ``other`` with no flags and no advice; with no borrower (unknown or
+        uncertain) every message is screened. The verdict is the worst label
         of the other speakers' messages (records included), with the first
         risky message, the escalation sequence, and the chat's ``advice``:
         what the verdict and every flag of the other side call for, in the
