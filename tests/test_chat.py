@@ -641,6 +641,7 @@ def test_cli_and_report_say_when_the_borrower_is_uncertain(tmp_path, capsys):
         ("别找财务，这事先走你那边", {"request"}),
         ("我已经在APP还了3000，怎么还在催", {"own_debt"}),
         ("好的王局", set()),
+        ("我已经转到这张卡上了，你看一下", {"own_debt"}),
     ],
 )
 def test_message_cues(text, cues):
@@ -654,6 +655,7 @@ def test_a_flag_counts_as_a_request_unless_the_message_doubts():
 
     assert message_cues("收款码在这", flagged=True)["request"]
     assert not message_cues("你是谁，为什么要我扫码", flagged=True)["request"]
+    assert not message_cues("我已经转到6217000012345678这张卡上了", flagged=True)["request"]
 
 
 def test_rank_speakers_needs_a_margin():

@@ -18,7 +18,8 @@ written for this project and checked on the chat fixture set):
   like collection (the screener's probability of anything but ``other``);
 * the borrower (score up): doubts who the other is (``你是谁``, ``怎么换号了``,
   ``是不是骗子``, ``你先打个电话给我``, ``为什么要转到个人账户``); talks about
-  repaying its own debt (``我下周发工资就还``, ``能不能分期``, ``没钱``);
+  repaying its own debt (``我下周发工资就还``, ``能不能分期``, ``没钱``) or
+  says it has paid (``我已经转到这张卡上了``, ``转好了``);
   answers briefly (``好的``, ``在的``, ``收到``); is named at the start of a risky
   message by another speaker (``老王，是我``).
 
@@ -56,6 +57,10 @@ _OWN_DEBT = regex.compile(
     r"我(?!们|司|方|这边|帮|看)[^，。！？\n]{0,10}?还(了|过|清了)|"
     r"(能|可以)(不能)?(再)?宽限.{0,6}[吗？?]|没(有)?钱(还)?|还不上|还不起|手头紧|"
     r"(能不能|可不可以|可以)(分期|减免|延期|少还|晚几天)|我的(借款|贷款|欠款|账单)|我(选|要|申请|想)(一下)?(分|办)\d*期"
+)
+# The reader saying it has paid or sent what was asked (我已经转到这张卡上了, 转好了, 截图发你了).
+_PAID = regex.compile(
+    r"我(已经|刚刚?|都|早就)(转|打|汇|付|交|还)|(转|打|汇|付|交)(好|完)了|已(转|汇|付|交)(了|过去)?[，。！\s]|截图(发|给)你"
 )
 # A short acknowledgement or answer (the whole message).
 _ACK = regex.compile(
@@ -123,12 +128,14 @@ def message_cues(view: str, flagged: bool) -> dict[str, bool]:
     s = view.strip()
     bare = _PUNCT.sub("", s)
     doubt = bool(_DOUBT.search(s))
+    paid = bool(_PAID.search(s))
     return {
         "doubt": doubt,
-        "own_debt": bool(_OWN_DEBT.search(s)),
+        "own_debt": paid or bool(_OWN_DEBT.search(s)),
         "ack": bool(bare) and len(bare) <= 6 and bool(_ACK.match(bare)),
-        # a question about a request repeats its words (为什么要转到你同事的卡上): not a request
-        "request": not doubt and (flagged or bool(_REQUEST.search(s))),
+        # a question about a request, or a report of having paid, repeats its words
+        # (为什么要转到你同事的卡上, 我已经转到这张卡上了): not a request
+        "request": not doubt and not paid and (flagged or bool(_REQUEST.search(s))),
         "your_debt": bool(_YOUR_DEBT.search(s)),
         "claim": bool(_CLAIM.search(s)),
         "address_reader": bool(_ADDRESS_READER.match(s)),
