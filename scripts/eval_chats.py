@@ -6,6 +6,8 @@ time all equal to the gold), borrower identification (given or inferred),
 per-message label accuracy (all messages, and the other side's messages only,
 since the borrower's own are ``other`` by rule), and chat verdict accuracy
 (the worst gold label of the messages not written by the gold borrower).
+Inferred borrowers left undecided (``borrower`` None, ``borrower_guess`` set)
+are counted apart: right when the gold borrower is null too.
 
 Usage: python scripts/eval_chats.py [--dir tests/fixtures/chats] [--json] [--errors]
 """
@@ -35,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = sorted(Path(args.dir).glob("*.json"))
     seg_ok = borrower_ok = verdict_ok = 0
     inferred_n = inferred_ok = 0
+    uncertain: list[str] = []
     n_msg = n_ok = n_side = n_side_ok = 0
     confusion: Counter[tuple[str, str]] = Counter()
     errors = []
@@ -61,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         seg_ok += seg
         borrower_ok += res.borrower == gold["borrower"]
+        if res.borrower_guess is not None:
+            uncertain.append(f"{gold['id']} (gold {gold['borrower']}, guess {res.borrower_guess})")
         if gold.get("me") is None and gold["borrower"] is not None:
             inferred_n += 1
             inferred_ok += res.borrower == gold["borrower"]
@@ -85,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         "segmentation_exact": seg_ok,
         "borrower_correct": borrower_ok,
         "borrower_inferred_correct": f"{inferred_ok}/{inferred_n}",
+        "borrower_uncertain": uncertain,
         "messages": n_msg,
         "label_accuracy": round(n_ok / n_msg, 4) if n_msg else None,
         "other_side_messages": n_side,
@@ -98,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     out.write(f"chats: {len(paths)}\n")
     out.write(f"segmentation exact: {seg_ok}/{len(paths)}\n")
     out.write(f"borrower correct: {borrower_ok}/{len(paths)} (inferred, no --me: {inferred_ok}/{inferred_n})\n")
+    out.write(f"borrower left uncertain: {len(uncertain)}" + (f" ({'; '.join(uncertain)})" if uncertain else "") + "\n")
     out.write(f"per-message label accuracy: {n_ok}/{n_msg} = {figures['label_accuracy']}\n")
     out.write(f"  other side's messages only: {n_side_ok}/{n_side} = {figures['other_side_label_accuracy']}\n")
     out.write(f"chat verdict accuracy: {verdict_ok}/{len(paths)} = {figures['verdict_accuracy']}\n")

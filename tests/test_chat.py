@@ -295,10 +295,10 @@ def test_borrower_hints():
         parsed = parse_chat(chat)
         return _infer_borrower(chat, parsed, fake([chat[p.start : p.end] for p in parsed]))
 
-    assert infer("我：请问\n客服：请还款\n我：好\n客服：还款\n") == "我"
-    assert infer("李专员 @某金融：还款\n张三：好的\n李专员 @某金融：好\n张三：还款\n") == "张三"
-    assert infer("你已添加了阿明，现在可以开始聊天了。\n阿明：你好\n阿红：还款\n") == "阿红"
-    assert infer("阿明：你好\n阿明：在吗\n") is None
+    assert infer("我：请问\n客服：请还款\n我：好\n客服：还款\n") == ("我", None)
+    assert infer("李专员 @某金融：还款\n张三：好的\n李专员 @某金融：好\n张三：还款\n") == ("张三", None)
+    assert infer("你已添加了阿明，现在可以开始聊天了。\n阿明：你好\n阿红：还款\n") == ("阿红", None)
+    assert infer("阿明：你好\n阿明：在吗\n") == (None, None)
 
 
 def test_field_label_lines_are_not_speakers(screener):
@@ -578,3 +578,90 @@ def test_a_name_with_a_bracketed_company_before_the_time(name):
 def test_weekday_lines_are_a_schedule_not_a_chat():
     got = parse_chat("周一 9:00：开会\n周二 14:00：培训", now=_MORNING)
     assert [m.speaker for m in got] == [None]
+
+
+# Trial reproducer (a): the impostor asks for money, the real user's worried reply mentions 换号.
+_MOTHER = (
+    "妈 2025/3/2 19:02\n闺女，我换号了\n"
+    "妈 2025/3/2 19:03\n你先帮我交一下这个月的房贷，三千二，直接转给银行的王经理，卡号6217 0000 1234 5678，户名王建国\n"
+    "小雪 2025/3/2 19:10\n妈你怎么换号了\n"
+)
+_BOSS = (
+    "周总：小陈，在吗\n陈静：在的周总\n"
+    "周总：先帮我垫一下，八万六，对方急着要，转到这个公司账户：户名 深圳市恒达贸易有限公司，账号 4000 0212 0910 0456 789\n"
+    "周总：别找财务，这事先走你那边\n陈静：好的\n"
+)
+
+
+@pytest.mark.parametrize("paste, borrower, risky", [(_MOTHER, "小雪", 1), (_BOSS, "陈静", 2)])
+def test_an_impostors_requests_are_screened_not_taken_as_the_borrowers(screener, paste, borrower, risky):
+    r = wxscreen.screen_chat(paste, screener=screener)
+    assert r.borrower == borrower and r.borrower_guess is None
+    assert r.label is Label.POSSIBLE_SCAM
+    assert not r.messages[risky].is_borrower and r.messages[risky].screening.label is Label.POSSIBLE_SCAM
+    assert all(m.is_borrower == (m.speaker == borrower) for m in r.messages)
+
+
+def test_weak_evidence_leaves_the_borrower_unknown_and_screens_everyone(screener, capsys):
+    paste = "阿东：最近怎么样\n小林：还行\n阿东：我也是\n小林：那就好\n"
+    r = wxscreen.screen_chat(paste, screener=screener)
+    assert r.borrower is None and r.borrower_guess in {"阿东", "小林"}
+    assert not any(m.is_borrower for m in r.messages)
+    assert not any("borrower's own message" in x for m in r.messages for x in m.screening.reasons)
+    # with me= nothing is guessed
+    assert wxscreen.screen_chat(paste, me="小林", screener=screener).borrower_guess is None
+
+
+def test_cli_and_report_say_when_the_borrower_is_uncertain(tmp_path, capsys):
+    p = tmp_path / "c.txt"
+    p.write_text("阿东：最近怎么样\n小林：还行\n阿东：我也是\n小林：那就好\n", encoding="utf-8")
+    assert main(["chat", str(p)]) == 0
+    assert "borrower: uncertain, perhaps " in capsys.readouterr().out
+    assert main(["report", str(p), "--format", "md", "--lang", "en"]) == 0
+    assert "not identified (uncertain, perhaps " in capsys.readouterr().out
+    assert main(["report", str(p), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["chat"]["borrower_guess"] in {"阿东", "小林"}
+
+
+@pytest.mark.parametrize(
+    "text, cues",
+    [
+        ("妈你怎么换号了", {"doubt"}),
+        ("你是谁？我怎么确认", {"doubt"}),
+        ("为什么要转到你同事的卡上", {"doubt"}),  # a question about a request is not a request
+        ("我下周发工资就还", {"own_debt"}),
+        ("能不能分期", {"own_debt"}),
+        ("在的", {"ack"}),
+        ("好的，谢谢", {"ack"}),
+        ("闺女，我换号了", {"claim", "address_reader"}),
+        ("老王，是我，张磊", {"claim", "address_reader"}),
+        ("是我，什么事", set()),  # answering 是孙磊吗 is no self-introduction
+        ("张先生您好，您的借款已逾期15天", {"address_reader", "your_debt"}),
+        ("先帮我垫一下，八万六", {"request"}),
+        ("别找财务，这事先走你那边", {"request"}),
+        ("我已经在APP还了3000，怎么还在催", {"own_debt"}),
+        ("好的王局", set()),
+        ("我已经转到这张卡上了，你看一下", {"own_debt"}),
+    ],
+)
+def test_message_cues(text, cues):
+    from wxscreen._borrower import message_cues
+
+    assert {k for k, v in message_cues(text, flagged=False).items() if v} == cues
+
+
+def test_a_flag_counts_as_a_request_unless_the_message_doubts():
+    from wxscreen._borrower import message_cues
+
+    assert message_cues("收款码在这", flagged=True)["request"]
+    assert not message_cues("你是谁，为什么要我扫码", flagged=True)["request"]
+    assert not message_cues("我已经转到6217000012345678这张卡上了", flagged=True)["request"]
+
+
+def test_rank_speakers_needs_a_margin():
+    from wxscreen._borrower import MARGIN, SpeakerCues, rank_speakers
+
+    lead = SpeakerCues(doubt=1, debt=0.0)
+    assert rank_speakers({"a": lead, "b": SpeakerCues(request=1, debt=0.9)}) == ("a", None)
+    assert rank_speakers({"a": SpeakerCues(debt=0.0), "b": SpeakerCues(debt=MARGIN / 2)}) == (None, "a")
+    assert rank_speakers({"a": SpeakerCues(debt=0.0), "b": SpeakerCues(debt=MARGIN)}) == ("a", None)

@@ -871,15 +871,26 @@ def _to_block(res: Screening, offset: int, shown: str) -> Screening:
 
 
 def _infer_borrower(
-    text: str, parsed: list[ParsedMessage], results: list[Screening]
-) -> str | None:
-    """The speaker who is not the sender of collection messages (DOMAIN.md §6.3 hints first)."""
+    text: str, parsed: list[ParsedMessage], results: list[Screening], views: list[str] | None = None
+) -> tuple[str | None, str | None]:
+    """Return ``(borrower, guess)``: the speaker who is not the sender, or None and the likelier one.
+
+    Structural hints first (DOMAIN.md §6.3): a speaker called 我; not a WeCom
+    ``@`` account, not whoever ``你已添加了X`` names or recalls a message by
+    name, not whoever sent ``我通过了你的朋友验证请求``; a candidate who forwards
+    their own chat with another speaker. Then the cue scores of
+    :mod:`wxscreen._borrower`; when no speaker leads by its margin the borrower
+    is None and ``guess`` names the likelier one. ``views`` are the messages as
+    screened (placeholders blanked); by default the raw message text.
+    """
+    from ._borrower import SpeakerCues, message_cues, rank_speakers, role_name
+
     names = list(dict.fromkeys(p.speaker for p in parsed if p.depth == 0 and p.speaker))
     for n in names:
         if n in _BORROWER_NAMES:
-            return n
+            return n, None
     if len(names) < 2:
-        return None
+        return None, None
     not_me: set[str] = {n for n in names if "@" in n}
     for ln in _lines(text):
         if m := _ADDED.match(ln.s):
@@ -897,7 +908,7 @@ def _infer_borrower(
         prev = ln.s
     candidates = [n for n in names if n not in not_me] or names
     if len(candidates) == 1:
-        return candidates[0]
+        return candidates[0], None
 
     def debt_score(name: str, depth: int | None = 0, record: int | None = None) -> float:
         vals = [
@@ -920,23 +931,24 @@ def _infer_borrower(
             if owner in candidates:
                 owners.add(owner)
     if len(owners) == 1:
-        return owners.pop()
-    # The paste's owner is the one a risky sender writes to by name: a top-level message that
-    # opens with another candidate's name (老王，是我 / 张先生，您的借款…), from a speaker with a
-    # risky message, names the reader (a borrower's own 李专员，宽限几天 does not count: it is rarely risky).
-    risky_speakers = {
-        p.speaker for p, r in zip(parsed, results, strict=True) if p.depth == 0 and r.label in RISKY_LABELS
-    }
-    addressed = {
-        n
-        for p in parsed
-        if p.depth == 0 and p.speaker in risky_speakers and not p.is_record
-        for n in candidates
-        if n != p.speaker and regex.match(rf"\s*@?{regex.escape(n)}\s*[,，:：!！]", text[p.start : p.end])
-    }
-    if len(addressed) == 1:
-        return addressed.pop()
-    return min(candidates, key=debt_score)
+        return owners.pop(), None
+    cues = {n: SpeakerCues(role_name=role_name(n), debt=debt_score(n)) for n in candidates}
+    for i, (p, r) in enumerate(zip(parsed, results, strict=True)):
+        if p.depth or p.is_record or p.speaker not in cues:
+            continue
+        body = views[i] if views is not None else text[p.start : p.end]
+        c = cues[p.speaker]
+        c.messages += 1
+        for cue, shown in message_cues(body, bool(getattr(r, "flags", None))).items():
+            if shown:
+                setattr(c, cue, getattr(c, cue) + 1)
+        # The paste's owner is the one a risky sender writes to by name (老王，是我 / 张先生，您的借款…);
+        # a borrower's own 李专员，宽限几天 does not count: it is rarely risky.
+        if getattr(r, "label", None) in RISKY_LABELS:
+            for n in candidates:
+                if n != p.speaker and regex.match(rf"\s*@?{regex.escape(n)}\s*[,，:：!！]", body):
+                    cues[n].addressed_by_risky += 1
+    return rank_speakers(cues)
 
 
 def screen_chat(
@@ -962,9 +974,17 @@ def screen_chat(
         of its speakers, see Raises). When omitted,
         the borrower is inferred among the top-level speakers: a speaker called
         我; otherwise not a WeCom ``@`` account, not the person the system line
-        ``你已添加了X`` names, not whoever sent ``我通过了你的朋友验证请求``; among
-        the rest, the speaker whose messages look least like collection. With
-        fewer than two speakers and no such hint nobody is the borrower.
+        ``你已添加了X`` names, not whoever sent ``我通过了你的朋友验证请求``; a
+        speaker who forwards their own chat with another; among the rest, by
+        what each speaker's messages do (``wxscreen._borrower``): the borrower
+        doubts (你是谁, 怎么换号了), talks of repaying, answers briefly, is
+        addressed; the other side asks for money, accounts, codes or secrecy,
+        introduces itself (我换号了), addresses the reader as 张先生/闺女/小陈,
+        speaks of the reader's debt, bears a role or kinship remark name
+        (李专员, 周总, 妈) and writes like a collector. When no speaker leads by
+        a clear margin nobody is the borrower (every message is screened) and
+        ``borrower_guess`` names the likelier one. With fewer than two speakers
+        and no such hint nobody is the borrower.
     now : datetime, optional
         Resolves relative times (昨天, 星期三, 5月3日, a bare 14:22); without it
         only times with a full date are resolved and the others are ``None``.
@@ -990,7 +1010,8 @@ def screen_chat(
         are blanked before screening. Entities are read from the same text
         (their offsets index the block too; relative deadlines count from the
         message's own time when it has one). The borrower's own messages are
-        ``other`` with no flags and no advice. The verdict is the worst label
+        ``other`` with no flags and no advice; with no borrower (unknown or
+        uncertain) every message is screened. The verdict is the worst label
         of the other speakers' messages (records included), with the first
         risky message, the escalation sequence, and the chat's ``advice``:
         what the verdict and every flag of the other side call for, in the
@@ -1037,7 +1058,7 @@ def screen_chat(
             raise InvalidInputError(f"me={hide(me)!r} is not a speaker of this chat; speakers found: {found}")
     views = [_screen_view(text[p.start : p.end]) if not p.is_record else "" for p in parsed]
     results: list[Screening] = scr.classify_many(views, lender=lender, now=now) if views else []  # type: ignore[attr-defined]
-    borrower = me if me is not None else _infer_borrower(text, parsed, results)
+    borrower, guess = (me, None) if me is not None else _infer_borrower(text, parsed, results, views)
     mask = bool(getattr(scr, "mask_identifiers", True))
     lang = getattr(scr, "advice_lang", "zh")
 
@@ -1102,4 +1123,5 @@ def screen_chat(
         first_risky=first_risky,
         escalation=sequence,
         advice=advice_text(ids, lang),
+        borrower_guess=show(guess) if guess is not None else None,
     )

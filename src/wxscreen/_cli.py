@@ -292,6 +292,10 @@ def _chat_table(res: Any, *, given_me: bool, out: TextIO) -> None:
     out.write("\n")
     if res.borrower is not None:
         out.write(f"borrower: {res.borrower} ({'given' if given_me else 'inferred'}); their messages are other\n")
+    elif res.borrower_guess is not None:
+        out.write(
+            f"borrower: uncertain, perhaps {res.borrower_guess} (pass --me NAME); every message was screened\n"
+        )
     else:
         out.write("borrower: unknown (pass --me NAME); every message was screened\n")
     if res.escalation:

@@ -338,7 +338,10 @@ class ChatScreening(BaseModel):
     messages : list of ChatMessage
         Messages in order (system lines and time separators removed).
     borrower : str or None
-        The speaker taken as the borrower (given or inferred).
+        The speaker taken as the borrower (given or inferred); None when the
+        paste has fewer than two speakers and no hint, or when the inference
+        was too weak to act on (see ``borrower_guess``). With no borrower,
+        every message is screened.
     label : Label
         The worst label among the messages not written by the borrower,
         messages inside forwarded records included.
@@ -352,6 +355,11 @@ class ChatScreening(BaseModel):
         What the verdict and every flag of the other speakers' messages call
         for, most urgent first, each item once (empty when the verdict is
         ``other`` and nothing was flagged).
+    borrower_guess : str or None
+        When ``me`` was not given and no speaker could be told to be the
+        borrower with confidence: the likelier one, for information only (its
+        messages are screened like everyone's; pass ``me`` to settle it).
+        None otherwise.
     """
 
     model_config = _FROZEN
@@ -362,6 +370,7 @@ class ChatScreening(BaseModel):
     first_risky: int | None
     escalation: list[tuple[int, Label]]
     advice: list[str] = Field(default_factory=list)
+    borrower_guess: str | None = None
 
 
 def read_screening_json(line: str | bytes) -> tuple[Any, Screening]:

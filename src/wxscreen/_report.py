@@ -60,6 +60,7 @@ _UI = {
     "version": {"zh": "版本", "en": "Versions"},
     "borrower": {"zh": "借款人", "en": "Borrower"},
     "unknown": {"zh": "未识别", "en": "not identified"},
+    "guess": {"zh": "未确认，可能是", "en": "uncertain, perhaps"},
     "n_messages": {"zh": "消息数", "en": "Messages"},
     "first_risky": {"zh": "首条风险消息", "en": "First risky message"},
     "truncated": {
@@ -150,6 +151,16 @@ def sha256_text(source: str | bytes) -> str:
 
 def _t(key: str, lang: str) -> str:
     return _UI[key][lang]
+
+
+def _borrower_line(v: _View, lang: str) -> str:
+    """The borrower as given or inferred; else the likelier speaker marked unconfirmed; else "not identified"."""
+    c = v.chat
+    if c.borrower:
+        return v.m(c.borrower)
+    if c.borrower_guess:
+        return f"{_t('unknown', lang)} ({_t('guess', lang)} {v.m(c.borrower_guess)})"
+    return _t("unknown", lang)
 
 
 def _label_name(label: Label | str, lang: str) -> str:
@@ -324,8 +335,9 @@ def _json(v: _View) -> str:
             fl["evidence"] = v.m(fl["evidence"])
         if "entities" in scr:
             scr["entities"] = v.entities[i] if v.mask else scr["entities"]
-    if chat.get("borrower"):
-        chat["borrower"] = v.m(chat["borrower"])
+    for key in ("borrower", "borrower_guess"):
+        if chat.get(key):
+            chat[key] = v.m(chat[key])
     doc = {
         "chat": chat,
         "report": {
@@ -386,7 +398,7 @@ def _md(v: _View) -> str:
     out.append(f"- **{_t('screened_at', L)}**: {v.screened_at}")
     out.append(f"- **{_t('sha256', L)}**: `{v.sha256 or _t('sha_none', L)}`")
     out.append(f"- **{_t('version', L)}**: {_md_escape(v.versions())}")
-    out.append(f"- **{_t('borrower', L)}**: {_md_escape(v.m(c.borrower)) if c.borrower else _t('unknown', L)}")
+    out.append(f"- **{_t('borrower', L)}**: {_md_escape(_borrower_line(v, L))}")
     out.append(f"- **{_t('n_messages', L)}**: {len(c.messages)}")
     fr = f"#{c.first_risky}" if c.first_risky is not None else _t("none", L)
     out.append(f"- **{_t('first_risky', L)}**: {fr}")
@@ -463,7 +475,7 @@ def _html(v: _View) -> str:
         f"<dt>{_e(_t('screened_at', L))}</dt><dd><time datetime=\"{v.screened_at}\">{v.screened_at}</time></dd>",
         f"<dt>{_e(_t('sha256', L))}</dt><dd class=\"hash\" id=\"sha256\">{_e(v.sha256 or _t('sha_none', L))}</dd>",
         f"<dt>{_e(_t('version', L))}</dt><dd class=\"small\">{_e(v.versions())}</dd>",
-        f"<dt>{_e(_t('borrower', L))}</dt><dd>{_e(v.m(c.borrower)) if c.borrower else _e(_t('unknown', L))}</dd>",
+        f"<dt>{_e(_t('borrower', L))}</dt><dd>{_e(_borrower_line(v, L))}</dd>",
         f"<dt>{_e(_t('n_messages', L))}</dt><dd>{len(c.messages)}</dd>",
         f"<dt>{_e(_t('first_risky', L))}</dt><dd>"
         + (f'<a href="#m{c.first_risky}">#{c.first_risky}</a>' if c.first_risky is not None else _e(_t("none", L)))
