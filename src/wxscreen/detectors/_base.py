@@ -659,8 +659,10 @@ class PatternDetector:
             Non-overlapping hits per detail, best score first within overlaps,
             offsets into ``norm.text``.
         complete : bool
-            False when a pattern hit its time limit (``PATTERN_TIMEOUT`` seconds)
-            and was abandoned.
+            False when a pattern, or one of its guards (``unless``, ``needs``,
+            ``unless_message``, ``needs_message``, the payee check), hit its
+            time limit (``PATTERN_TIMEOUT`` seconds) and was abandoned; a
+            timeout is never raised.
         """
         keys = _keys_of(norm.text)
         candidates = self._always
@@ -700,12 +702,19 @@ class PatternDetector:
                 s, e = m.span()
                 if e <= s:
                     continue
-                hit = self._evaluate(pat, text, s, e, norm, lender)
+                try:
+                    hit = self._evaluate(pat, text, s, e, norm, lender)
+                except TimeoutError:  # a guard (unless, needs, …_message) ran out of time: unknown
+                    complete = False
+                    continue
                 if hit is not None:
                     hits.append(hit)
         if lender and self.kind == "unofficial_transfer":
             guard = next((p for p in self.patterns if p.spec.id == _COMPANY_PATTERN_ID), None)
-            hits.extend(_lender_payee_hits(text, lender, self.scope, guard))
+            try:
+                hits.extend(_lender_payee_hits(text, lender, self.scope, guard))
+            except TimeoutError:
+                complete = False
         return _merge(hits), complete
 
     def _evaluate(
@@ -735,9 +744,9 @@ class PatternDetector:
         if w == 0.0:
             return None
         a, b = scope.clause(text, at, e)
-        if pat.unless is not None and pat.unless.search(text, a, b):
+        if pat.unless is not None and pat.unless.search(text, a, b, timeout=PATTERN_TIMEOUT):
             return None
-        if pat.needs is not None and not pat.needs.search(text, a, b):
+        if pat.needs is not None and not pat.needs.search(text, a, b, timeout=PATTERN_TIMEOUT):
             return None
         if pat.unless_message is not None and pat.unless_message.search(text, timeout=PATTERN_TIMEOUT):
             return None
@@ -956,7 +965,7 @@ def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | No
     core = _normalized_lender_core(lender)
     if len(core) < 2:
         return []
-    if guard is not None and guard.unless_message is not None and guard.unless_message.search(text):
+    if guard is not None and guard.unless_message is not None and guard.unless_message.search(text, timeout=PATTERN_TIMEOUT):
         return []
     hits: list[Hit] = []
     for m in _PAYEE_COMPANY.finditer(text):
@@ -969,7 +978,7 @@ def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | No
         ca, _cb = scope.clause(text, s, e)
         if m.group("verb") and (text.startswith("了", e) or _DONE.search(text, ca, m.end("verb"))):
             continue  # the reader's own past payment (我刚把电费缴到国家电网有限公司了)
-        if guard is not None and guard.unless is not None and guard.unless.search(text, ca, _cb):
+        if guard is not None and guard.unless is not None and guard.unless.search(text, ca, _cb, timeout=PATTERN_TIMEOUT):
             continue
         a, b = scope.sentence_start(text, s), scope.sentence_end(text, e)
         if not _PAY_CUE.search(text, a, b):
