@@ -164,6 +164,31 @@ def test_a_payee_company_that_is_the_given_lender_in_any_form_is_not_flagged(scr
 @pytest.mark.parametrize(
     "text",
     [
+        "请将还款转入以下账户，收款单位：星河消费金融有限公司，账号6222020200112233445",
+        "请将还款转入以下账户，户名：星河消费金融有限公司，账号6222020200112233445",
+        "请将还款转入以下账户，户名是星河消费金融有限公司，账号6222020200112233445",
+        "请将还款转入以下账户，收款单位为星河消费金融有限公司，账号6222020200112233445",
+    ],
+)
+def test_the_two_payee_checks_agree_on_who_the_payee_is(screener, text):
+    # one payee regex: the payee_check hook once missed 收款单位 while R10 read it, so the
+    # lender's own account was both "the lender's" (R10) and "unofficial" (designated_account)
+    from wxscreen._normalize import normalize
+    from wxscreen.detectors._base import _payee_unofficial, payee_is_lender
+
+    norm = normalize(text).text
+    lender = "星河消费金融有限公司"
+    assert payee_is_lender(norm, lender) is True
+    assert _payee_unofficial(norm, lender) is False
+    assert _payee_unofficial(norm) is False  # a lending word in the payee's name
+    s = screener.classify(text, lender=lender)
+    assert not any(f.kind == "unofficial_transfer" for f in s.flags)
+    assert s.label.value != "possible_scam"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "请勿转账至户名:星河消费金融有限公司的账户",  # a warning
         "您尾号1234的账户向对方户名:星河消费金融有限公司转账500元已成功",  # a bank's notice
         "我们公司全称是星河消费金融有限公司，请在APP内还款",  # named, not a payee
