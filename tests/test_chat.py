@@ -461,6 +461,13 @@ def test_me_must_be_a_str(screener):
         wxscreen.screen_chat(ISSUE_CHAT, me=5, screener=screener)
 
 
+@pytest.mark.parametrize("bad", ["x", 5, object()])
+def test_screener_must_be_a_screener(bad):
+    # an AttributeError from deep inside before; now a TypeError naming the type
+    with pytest.raises(TypeError, match=f"screener must be a Screener.*got {type(bad).__name__}"):
+        wxscreen.screen_chat(ISSUE_CHAT, screener=bad)
+
+
 def test_me_must_be_a_speaker(screener):
     with pytest.raises(wxscreen.InvalidInputError, match="不存在的人.*speakers found: 催收小王、张先生"):
         wxscreen.screen_chat(ISSUE_CHAT, me="不存在的人", screener=screener)

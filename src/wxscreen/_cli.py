@@ -638,6 +638,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # lone surrogates in input must not crash output
     try:
+        if getattr(args, "lender", None) is not None:
+            from ._screener import check_lender
+
+            args.lender = check_lender(args.lender, "--lender")
         return int(args.func(args))
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, as cat and grep do

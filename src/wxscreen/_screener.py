@@ -49,6 +49,47 @@ def _check_text(text: object) -> str:
     return text
 
 
+def check_lender(lender: object, where: str = "lender") -> str | None:
+    """The caller-given lender name, stripped of surrounding whitespace: the one check for every entry point.
+
+    :meth:`Screener.classify_many` (and so ``classify``), :func:`wxscreen.screen_chat`
+    and the ``--lender`` option of the command line all pass through here, so
+    that ``"星河消费金融有限公司 "`` or a name pasted with its line end names the
+    same lender as ``"星河消费金融有限公司"`` (a stray space once made the
+    lender's own account a payee that is "not the lender").
+
+    Parameters
+    ----------
+    lender : str or None
+        The lender name as given (any form: full name, short name, Traditional).
+    where : str, default="lender"
+        How the error messages name the argument.
+
+    Returns
+    -------
+    str or None
+        ``lender.strip()``, or None when ``lender`` is None.
+
+    Raises
+    ------
+    TypeError
+        If ``lender`` is neither a ``str`` nor None.
+    InvalidInputError
+        If ``lender`` is blank (empty or whitespace only): it would name no
+        lender; leave it out (None) instead.
+    """
+    if lender is None:
+        return None
+    if not isinstance(lender, str):
+        raise TypeError(f"{where} must be a str or None, got {type(lender).__name__}")
+    name = lender.strip()
+    if not name:
+        raise InvalidInputError(
+            f"{where} is blank ({lender!r}): give the lender's name (e.g. 星河消费金融有限公司) or leave it out"
+        )
+    return name
+
+
 #: A WeChat placeholder copied with a message ([图片], [语音], [表情], [抱拳]): no words of the sender's.
 _PLACEHOLDER = regex.compile(r"\[[\p{Han}A-Za-z]{1,4}\]")
 
@@ -308,7 +349,8 @@ class Screener:
         lender : str or None, default=None
             The lender the reader really borrowed from, if known (e.g.
             ``"星河消费金融有限公司"``). A payee account in that name is not an
-            unofficial transfer; a different company is.
+            unofficial transfer; a different company is. Surrounding whitespace
+            is ignored (:func:`check_lender`).
         now : datetime or None, default=None
             The time the message was received, used to resolve relative
             deadlines (今天, 3天内, 周五前) into ``Entity.value``; without it only
@@ -322,7 +364,10 @@ class Screener:
         Raises
         ------
         TypeError
-            If ``text`` is not a ``str`` or ``now`` is not a ``datetime``.
+            If ``text`` is not a ``str``, ``lender`` is neither a ``str`` nor
+            None, or ``now`` is not a ``datetime``.
+        InvalidInputError
+            (a ``ValueError``) If ``lender`` is blank (empty or whitespace only).
         """
         return self.classify_many([_check_text(text)], lender=lender, now=now)[0]
 
@@ -348,10 +393,11 @@ class Screener:
         Raises
         ------
         InvalidInputError
-            If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``.
+            If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``; or
+            if ``lender`` is blank (empty or whitespace only).
         TypeError
-            If ``texts`` is not iterable, an element is not a ``str`` or ``now``
-            is not a ``datetime``.
+            If ``texts`` is not iterable, an element is not a ``str``, ``lender``
+            is neither a ``str`` nor None, or ``now`` is not a ``datetime``.
 
         Notes
         -----
@@ -369,8 +415,7 @@ class Screener:
             if "expected a str message" in str(exc):
                 raise
             raise TypeError(f"classify_many() expects an iterable of str, got {type(texts).__name__}") from exc
-        if lender is not None and not isinstance(lender, str):
-            raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
+        lender = check_lender(lender)
         if now is not None and not isinstance(now, dt.datetime):
             raise TypeError(f"now must be a datetime or None, got {type(now).__name__}")
         if not items:
