@@ -585,3 +585,33 @@ def test_a_name_with_a_bracketed_company_before_the_time(name):
 def test_weekday_lines_are_a_schedule_not_a_chat():
     got = parse_chat("周一 9:00：开会\n周二 14:00：培训", now=_MORNING)
     assert [m.speaker for m in got] == [None]
+
+
+_QUOTED_PHONE_CHAT = (
+    "13800001234 2024/5/3 14:22\n您好，加我微信：zhang_8899，转账给我\n\n"
+    "张先生 2024/5/3 14:25\n「13800001234：加我微信：zhang_8899」\n- - - - - - - - - - - - - - -\n好的\n"
+)
+
+
+def test_a_quoted_speakers_name_is_masked_like_the_speaker(screener, raw_screener, tmp_path, capsys):
+    masked = wxscreen.screen_chat(_QUOTED_PHONE_CHAT, screener=screener)
+    q = masked.messages[1].quote
+    assert q is not None and masked.messages[0].speaker == q.speaker == "1380***1234"
+    assert "zhang_8899" not in q.text
+    assert "13800001234" not in masked.model_dump_json()
+    # the evidence report masks a quote too, even of a chat screened without masking
+    raw = wxscreen.screen_chat(_QUOTED_PHONE_CHAT, screener=raw_screener)
+    assert raw.messages[1].quote is not None and raw.messages[1].quote.speaker == "13800001234"
+    out = wxscreen.render_report(raw, format="json", source=_QUOTED_PHONE_CHAT)
+    doc = json.loads(out)
+    assert doc["report"]["masked"] is True
+    assert doc["chat"]["messages"][1]["quote"]["speaker"] == "1380***1234"
+    assert "13800001234" not in out and "zhang_8899" not in out
+    # and the command line, table and --json
+    p = tmp_path / "chat.txt"
+    p.write_text(_QUOTED_PHONE_CHAT, encoding="utf-8")
+    for extra in ([], ["--json"]):
+        assert main(["chat", *extra, str(p)]) == 0
+        out = capsys.readouterr().out
+        assert "13800001234" not in out and "zhang_8899" not in out
+        assert "1380***1234" in out

@@ -1073,7 +1073,7 @@ def screen_chat(
         quote = None
         if p.quote is not None:
             qs, qa, qb = p.quote
-            quote = ChatQuote(speaker=qs, text=show(text[qa:qb]), start=qa, end=qb)
+            quote = ChatQuote(speaker=show(qs) if qs is not None else None, text=show(text[qa:qb]), start=qa, end=qb)
         messages.append(
             ChatMessage(
                 speaker=show(p.speaker) if p.speaker is not None else None,

@@ -322,6 +322,10 @@ def _json(v: _View) -> str:
         scr["reasons"] = [v.m(r) for r in scr["reasons"]]
         for fl in scr["flags"]:
             fl["evidence"] = v.m(fl["evidence"])
+        if d.get("quote"):  # the quoted speaker's name and words are identifiers too
+            q = d["quote"]
+            q["speaker"] = v.m(q["speaker"]) if q.get("speaker") else q.get("speaker")
+            q["text"] = v.m(q["text"])
         if "entities" in scr:
             scr["entities"] = v.entities[i] if v.mask else scr["entities"]
     if chat.get("borrower"):
