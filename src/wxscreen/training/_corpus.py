@@ -106,7 +106,34 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
 
 
 def corpus_sha256(records: Iterable[LabelledMessage]) -> str:
-    """Return a SHA-256 over the ids, texts and labels of ``records`` (order-independent)."""
+    """Return a SHA-256 over the ids, texts and labels of ``records`` (order-independent).
+
+    The fingerprint of the training corpus that :func:`train` records in a model's
+    metadata (``corpus_sha256``; its first 16 digits are ``ModelInfo.trained_on``
+    in every Screening): two corpora with the same records in any order
+    give the same digest; a changed id, text or label gives another. Gold flags
+    and other record fields do not enter it.
+
+    Parameters
+    ----------
+    records : iterable of LabelledMessage
+        The corpus records (e.g. from :func:`load_corpus`); a record without a
+        label counts with an empty label.
+
+    Returns
+    -------
+    str
+        64 lowercase hexadecimal digits: the SHA-256 of the sorted
+        ``id<TAB>label<TAB>text`` lines, each ended by a newline, in UTF-8.
+
+    Examples
+    --------
+    >>> from wxscreen.training import LabelledMessage, corpus_sha256
+    >>> a = LabelledMessage(id="a", text="请尽快还款", label="collection_notice")
+    >>> b = LabelledMessage(id="b", text="好的", label="other")
+    >>> corpus_sha256([a, b]) == corpus_sha256([b, a])
+    True
+    """
     h = hashlib.sha256()
     for key in sorted(f"{r.id}\t{r.label.value if r.label else ''}\t{r.text}" for r in records):
         h.update(key.encode("utf-8"))
