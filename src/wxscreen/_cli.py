@@ -226,8 +226,10 @@ def _cmd_chat(args: argparse.Namespace) -> int:
 
     from . import load_screener, screen_chat
 
-    text = _decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read did
+    from ._normalize import read_paste
+
+    # every line end read as \n (\r\n, a lone \r, U+2028, U+2029, U+0085), as `wxscreen report` reads it
+    text = read_paste(_decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file))
     now = _parse_now(args.now)
     screener = load_screener(args.model, mask_identifiers=not args.no_mask)
     res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
@@ -324,11 +326,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import load_screener, render_report, screen_chat
+    from ._normalize import read_paste
 
     raw = _read_source(args.file)
     # The SHA-256 in the report is of these exact bytes (a BOM included); for screening a leading
-    # BOM is dropped, UTF-16/32 with a BOM is decoded, other non-UTF-8 input is refused (exit 2).
-    text = _decode_source(raw, "stdin" if args.file == "-" else args.file)
+    # BOM is dropped, UTF-16/32 with a BOM is decoded, other non-UTF-8 input is refused (exit 2),
+    # and every line end is read as \n, as `wxscreen chat` reads it (render_report checks the
+    # bytes against that reading).
+    text = read_paste(_decode_source(raw, "stdin" if args.file == "-" else args.file))
     now = _parse_now(args.now)
     screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
     res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)

@@ -235,25 +235,35 @@ def _check_source(chat: ChatScreening, source: str | bytes) -> bool:
     """Check that ``source`` is the paste ``chat`` was screened from; return True when its texts are masked.
 
     Raises ``ValueError`` when a message's span in ``source`` holds other text, so a report never
-    stamps the hash of an unrelated text as the original. Bytes that are not UTF-8 are not checked.
+    stamps the hash of an unrelated text as the original. Bytes that are not UTF-8 are not checked;
+    UTF-8 bytes match when the chat was screened from their text as decoded, or as the command line
+    reads a file (:func:`wxscreen._normalize.read_paste`: every line end a ``\n``).
     """
+    from ._normalize import read_paste
+
     if isinstance(source, bytes):
         try:
-            text = source.decode("utf-8-sig")
+            decoded = source.decode("utf-8-sig")
         except UnicodeDecodeError:
             return False
+        readings = [decoded, read_paste(decoded)]
     else:
-        text = source
-    masked = False
-    for i, m in enumerate(chat.messages):
-        raw = text[m.start : m.end]
-        if raw == m.text:
-            continue
-        if len(raw) == len(m.text) and mask_identifiers(raw) == m.text:
-            masked = True
-            continue
-        raise ValueError(f"source does not match the chat: message {i} is not at [{m.start}:{m.end}] of source")
-    return masked
+        readings = [source]
+    failure = ""
+    for text in readings:
+        masked = False
+        for i, m in enumerate(chat.messages):
+            raw = text[m.start : m.end]
+            if raw == m.text:
+                continue
+            if len(raw) == len(m.text) and mask_identifiers(raw) == m.text:
+                masked = True
+                continue
+            failure = f"source does not match the chat: message {i} is not at [{m.start}:{m.end}] of source"
+            break
+        else:
+            return masked
+    raise ValueError(failure)
 
 
 class _View:
