@@ -225,7 +225,6 @@ def _china_now() -> datetime.datetime:
 def _cmd_chat(args: argparse.Namespace) -> int:
 
     from . import load_screener, screen_chat
-
     from ._normalize import read_paste
 
     # every line end read as \n (\r\n, a lone \r, U+2028, U+2029, U+0085), as `wxscreen report` reads it

@@ -1,4 +1,4 @@
-"""Evasion-aware normalisation with an offset map back to the raw text.
+r"""Evasion-aware normalisation with an offset map back to the raw text.
 
 Steps, in the order DOMAIN.md §4 recommends:
 
