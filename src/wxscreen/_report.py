@@ -232,7 +232,7 @@ def _segments(text: str, flags: Iterable[Flag], offset: int) -> list[tuple[str, 
 
 
 def _check_source(chat: ChatScreening, source: str | bytes) -> bool:
-    """Check that ``source`` is the paste ``chat`` was screened from; return True when its texts are masked.
+    r"""Check that ``source`` is the paste ``chat`` was screened from; return True when its texts are masked.
 
     Raises ``ValueError`` when a message's span in ``source`` holds other text, so a report never
     stamps the hash of an unrelated text as the original. Bytes that are not UTF-8 are not checked;
