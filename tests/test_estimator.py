@@ -173,3 +173,28 @@ def test_grid_search_and_pipeline(data):
     assert pipe.predict(["请 把 验 证 码 发 给 我"]).shape == (1,)
     assert pipe.predict_proba(texts[:4]).shape == (4, 5)
     assert list(pipe.classes_) == sorted(set(labels))
+
+
+_SAME_AS_SCREENER = [
+    "5000",  # R0: digits only
+    "[图片]",  # R0: a placeholder only
+    "",
+    "Q",
+    "请把验\u200b证\u200b码发给我，帮你办\u200b理减\u200b免",  # the invisible-characters feature
+    "您好\u200b，\u200b已\u200b逾\u200b期\u200b请\u200b还\u200b款",
+    "您好，您的借款已逾期15天，请尽快登录APP还款。",
+    "好的，谢谢",
+    "\ud800请转账到个人账户",  # a lone surrogate reads as U+FFFD
+]
+
+
+def test_predict_proba_gives_the_screeners_scores(screener):
+    # predict_proba once skipped R0 (5000 -> possible_scam 0.97, Screener: other 1.0) and the
+    # invisible-characters feature (1.000 vs 0.999): now both use the Screener's feature path
+    est = WxScreenClassifier(rules=False)
+    est.bundle_ = screener.bundle
+    est.classes_ = np.asarray(screener.bundle.classes, dtype=object)
+    P = est.predict_proba(_SAME_AS_SCREENER)
+    for row, s in zip(P, screener.classify_many(_SAME_AS_SCREENER), strict=True):
+        assert {str(c): float(p) for c, p in zip(est.classes_, row, strict=True)} == pytest.approx(s.scores, abs=1e-12)
+    assert list(est.predict(["5000", "[图片]"])) == ["other", "other"]

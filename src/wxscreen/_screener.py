@@ -49,6 +49,42 @@ def _check_text(text: object) -> str:
     return text
 
 
+def model_view(text: str) -> NormalizedText:
+    """The normalised text the classifier reads for one message, as :meth:`Screener.classify_many` makes it.
+
+    Surrogates read as U+FFFD and the text cut at :data:`MAX_MESSAGE_CHARS`
+    characters, then :func:`~wxscreen._normalize.normalize`.
+    """
+    return normalize(replace_surrogates(text)[:MAX_MESSAGE_CHARS])
+
+
+def model_rows(bundle: Any, norms: Sequence[NormalizedText]) -> tuple[list[int], Any]:
+    """Rule R0 and the classifier's feature rows: the one feature path of the Screener and the estimator.
+
+    Parameters
+    ----------
+    bundle : ModelBundle
+        The fitted model.
+    norms : sequence of NormalizedText
+        The messages, normalised (:func:`model_view`).
+
+    Returns
+    -------
+    live : list of int
+        Indices of the messages with words (R0: a message without a Han
+        character and with fewer than two letters, outside WeChat
+        placeholders, is ``other`` and never reaches the model).
+    X : SparseRows or None
+        Their feature rows, with the invisible-characters-inside-words
+        feature (``NormalizedText.invisible_in_words``); None when ``live``
+        is empty.
+    """
+    live = [i for i, n in enumerate(norms) if _has_words(n.text)]
+    if not live:
+        return live, None
+    return live, bundle.transform([norms[i].text for i in live], hidden=[norms[i].invisible_in_words for i in live])
+
+
 def check_lender(lender: object, where: str = "lender") -> str | None:
     """The caller-given lender name, stripped of surrounding whitespace: the one check for every entry point.
 
@@ -433,15 +469,11 @@ class Screener:
         # R0: a message without a Han character and with fewer than two letters (empty,
         # whitespace, punctuation, emoji or digits only, or one stray letter: Q, C\ufffd, 5000)
         # carries no words ⇒ other (the corpus labels every such message other).
-        live = [i for i, n in enumerate(norms) if _has_words(n.text)]
+        live, X = model_rows(self.bundle, norms)
         info = self.model_info
         probs: dict[int, dict[str, float]] = {}
         learned: dict[int, Prediction] = {}
-        X = None
         if live:
-            X = self.bundle.transform(
-                [norms[i].text for i in live], hidden=[norms[i].invisible_in_words for i in live]
-            )
             if self.bundle.flagger is not None:
                 for row, pred in zip(live, self.bundle.flagger.predict([norms[i].text for i in live]), strict=True):
                     learned[row] = pred
