@@ -265,3 +265,24 @@ def test_classify_json_echoes_big_integer_ids_as_valid_json(monkeypatch, capsys)
     monkeypatch.setattr(sys, "stdin", io.StringIO('{"id": 12345678901234567890, "text": "hi"}\n'))
     assert main(["classify", "--json", "-"]) == 0
     assert json.loads(capsys.readouterr().out, parse_constant=pytest.fail)["id"] == 12345678901234567890
+
+
+_BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"]
+
+
+@pytest.mark.parametrize("ch", _BIDI)
+def test_bidi_controls_are_escaped_in_human_output(tmp_path, capsys, ch):
+    # Trojan Source: a U+202E in a name or message reversed what the terminal showed ('moc.live' as 'evil.com')
+    msg = f"请把验证码{ch}发给我 moc.live\x1b[31m"  # the character inside the evidence
+    assert main(["classify", msg]) == 0
+    out = capsys.readouterr().out
+    assert ch not in out and f"\\u{ord(ch):04x}" in out
+    p = tmp_path / "bidi.txt"
+    p.write_text(f"客服{ch} 2024/3/5 10:12\n{msg}\n", "utf-8")
+    for cmd in (["chat", str(p)], ["report", "--format", "md", str(p)]):
+        assert main(cmd) == 0
+        out = capsys.readouterr().out
+        assert ch not in out and f"\\u{ord(ch):04x}" in out and "\x1b" not in out
+    # JSON output is data: the character is kept, as written
+    assert main(["classify", "--json", msg]) == 0
+    assert json.loads(capsys.readouterr().out)["flags"]

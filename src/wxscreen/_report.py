@@ -366,11 +366,24 @@ _MD_ORDERED = regex.compile(r"^(\s*\d+)([.)])(?=\s|$)", regex.MULTILINE)
 
 #: C0 and C1 control characters (but tab and line feed) and DEL: a message holding ESC [2J would clear
 #: the reader's terminal, ESC ]0; retitle it and CR overwrite a line, so text outputs show them as \\xNN
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROLS: dict[int, str] = {
+    c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))
+}
+#: Bidirectional formatting characters (Unicode's "Trojan Source" set, CVE-2021-42574): the embeddings
+#: and overrides U+202A-U+202E, the isolates U+2066-U+2069, and the marks U+200E, U+200F, U+061C. A
+#: U+202E in a speaker's name or a message prints "moc.live" as "evil.com" and can make a flagged line
+#: read as another; text outputs show them as \\uNNNN, as they show C0/C1 controls as \\xNN.
+_CONTROLS.update(
+    {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+)
 
 
 def visible_controls(s: str) -> str:
     r"""Return ``s`` with control characters (but tab and line feed) written as ``\xNN``.
+
+    Bidirectional formatting characters (U+202A to U+202E, U+2066 to U+2069,
+    U+200E, U+200F, U+061C), which would reorder what a terminal shows, are
+    written as ``\uNNNN``.
 
     Parameters
     ----------
@@ -379,8 +392,9 @@ def visible_controls(s: str) -> str:
     Returns
     -------
     str
-        The same text, safe to print to a terminal; JSON output needs no such
-        step (``json`` escapes control characters itself).
+        The same text, safe to print to a terminal. JSON output is data, not
+        for a terminal, and keeps these characters (``json`` writes C0
+        controls as ``\u00NN`` itself).
     """
     return s.translate(_CONTROLS)
 
