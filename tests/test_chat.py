@@ -461,6 +461,13 @@ def test_me_must_be_a_str(screener):
         wxscreen.screen_chat(ISSUE_CHAT, me=5, screener=screener)
 
 
+@pytest.mark.parametrize("bad", ["x", 5, object()])
+def test_screener_must_be_a_screener(bad):
+    # an AttributeError from deep inside before; now a TypeError naming the type
+    with pytest.raises(TypeError, match=f"screener must be a Screener.*got {type(bad).__name__}"):
+        wxscreen.screen_chat(ISSUE_CHAT, screener=bad)
+
+
 def test_me_must_be_a_speaker(screener):
     with pytest.raises(wxscreen.InvalidInputError, match="不存在的人.*speakers found: 催收小王、张先生"):
         wxscreen.screen_chat(ISSUE_CHAT, me="不存在的人", screener=screener)
@@ -665,3 +672,33 @@ def test_rank_speakers_needs_a_margin():
     assert rank_speakers({"a": lead, "b": SpeakerCues(request=1, debt=0.9)}) == ("a", None)
     assert rank_speakers({"a": SpeakerCues(debt=0.0), "b": SpeakerCues(debt=MARGIN / 2)}) == (None, "a")
     assert rank_speakers({"a": SpeakerCues(debt=0.0), "b": SpeakerCues(debt=MARGIN)}) == ("a", None)
+
+
+_QUOTED_PHONE_CHAT = (
+    "13800001234 2024/5/3 14:22\n您好，加我微信：zhang_8899，转账给我\n\n"
+    "张先生 2024/5/3 14:25\n「13800001234：加我微信：zhang_8899」\n- - - - - - - - - - - - - - -\n好的\n"
+)
+
+
+def test_a_quoted_speakers_name_is_masked_like_the_speaker(screener, raw_screener, tmp_path, capsys):
+    masked = wxscreen.screen_chat(_QUOTED_PHONE_CHAT, screener=screener)
+    q = masked.messages[1].quote
+    assert q is not None and masked.messages[0].speaker == q.speaker == "1380***1234"
+    assert "zhang_8899" not in q.text
+    assert "13800001234" not in masked.model_dump_json()
+    # the evidence report masks a quote too, even of a chat screened without masking
+    raw = wxscreen.screen_chat(_QUOTED_PHONE_CHAT, screener=raw_screener)
+    assert raw.messages[1].quote is not None and raw.messages[1].quote.speaker == "13800001234"
+    out = wxscreen.render_report(raw, format="json", source=_QUOTED_PHONE_CHAT)
+    doc = json.loads(out)
+    assert doc["report"]["masked"] is True
+    assert doc["chat"]["messages"][1]["quote"]["speaker"] == "1380***1234"
+    assert "13800001234" not in out and "zhang_8899" not in out
+    # and the command line, table and --json
+    p = tmp_path / "chat.txt"
+    p.write_text(_QUOTED_PHONE_CHAT, encoding="utf-8")
+    for extra in ([], ["--json"]):
+        assert main(["chat", *extra, str(p)]) == 0
+        out = capsys.readouterr().out
+        assert "13800001234" not in out and "zhang_8899" not in out
+        assert "1380***1234" in out

@@ -233,3 +233,72 @@ def test_a_bad_now_names_the_option(tmp_path, capsys):
     chat.write_text("客服 14:22：您好\n我 14:25：好的\n", encoding="utf-8")
     assert main(["chat", str(chat), "--now", "yesterday"]) != 0
     assert "--now 'yesterday' is not an ISO date-time" in capsys.readouterr().err
+
+
+_DEEP = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "line", [_DEEP, '{"text": "hi", "x": ' + _DEEP + "}", '{"id": "a", "text": "hi", "x": ' + "{\"k\": " * 5000 + "1" + "}" * 5001]
+)
+def test_deeply_nested_json_on_stdin_is_an_error_naming_the_line(monkeypatch, capsys, line):
+    # a RecursionError traceback before
+    monkeypatch.setattr(sys, "stdin", io.StringIO("好的\n" + line + "\n"))
+    assert main(["classify", "--json", "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "wxscreen: stdin line 2: JSON nested too deeply"
+    assert captured.out == ""  # nothing screened
+
+
+def test_deeply_nested_json_in_an_eval_file_is_an_error_naming_the_line(tmp_path, capsys):
+    p = tmp_path / "deep.jsonl"
+    p.write_text('{"id": "a", "text": "好的", "label": "other"}\n{"id": "b", "x": ' + _DEEP + "}\n", "utf-8")
+    assert main(["eval", str(p)]) == 1
+    assert capsys.readouterr().err.strip() == f"wxscreen: {p}:2: JSON nested too deeply"
+
+
+@pytest.mark.parametrize(
+    "line, what",
+    [
+        ('{"id": NaN, "text": "hi"}', "NaN is not valid JSON"),
+        ('{"id": Infinity, "text": "hi"}', "Infinity is not valid JSON"),
+        ('{"id": -Infinity, "text": "hi"}', "-Infinity is not valid JSON"),
+        ('{"text": "hi", "score": NaN}', "NaN is not valid JSON"),
+        ('{"id": 1e999, "text": "hi"}', "too large for JSON"),
+        ('{"id": [1, -1e999], "text": "hi"}', "too large for JSON"),
+    ],
+)
+def test_classify_json_never_echoes_an_id_that_is_not_json(monkeypatch, capsys, line, what):
+    # {"id":NaN,…} was printed: not JSON, so a reader of --json output choked on it
+    monkeypatch.setattr(sys, "stdin", io.StringIO(line + "\n"))
+    assert main(["classify", "--json", "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("wxscreen: stdin line 1: ") and what in captured.err
+    assert captured.out == ""
+
+
+def test_classify_json_echoes_big_integer_ids_as_valid_json(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"id": 12345678901234567890, "text": "hi"}\n'))
+    assert main(["classify", "--json", "-"]) == 0
+    assert json.loads(capsys.readouterr().out, parse_constant=pytest.fail)["id"] == 12345678901234567890
+
+
+_BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f"]
+
+
+@pytest.mark.parametrize("ch", _BIDI)
+def test_bidi_controls_are_escaped_in_human_output(tmp_path, capsys, ch):
+    # Trojan Source: a U+202E in a name or message reversed what the terminal showed ('moc.live' as 'evil.com')
+    msg = f"请把验证码{ch}发给我 moc.live\x1b[31m"  # the character inside the evidence
+    assert main(["classify", msg]) == 0
+    out = capsys.readouterr().out
+    assert ch not in out and f"\\u{ord(ch):04x}" in out
+    p = tmp_path / "bidi.txt"
+    p.write_text(f"客服{ch} 2024/3/5 10:12\n{msg}\n", "utf-8")
+    for cmd in (["chat", str(p)], ["report", "--format", "md", str(p)]):
+        assert main(cmd) == 0
+        out = capsys.readouterr().out
+        assert ch not in out and f"\\u{ord(ch):04x}" in out and "\x1b" not in out
+    # JSON output is data: the character is kept, as written
+    assert main(["classify", "--json", msg]) == 0
+    assert json.loads(capsys.readouterr().out)["flags"]

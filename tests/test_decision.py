@@ -178,6 +178,14 @@ def test_r10_the_lenders_own_account_given_by_the_caller_lowers_a_model_only_ris
     assert decide(scores(possible_scam=0.7, collection_notice=0.3), [])[0] is Label.POSSIBLE_SCAM
 
 
+def test_r10_does_not_lower_when_the_flag_check_was_incomplete():
+    # like R7: a timed-out detector may have missed the flag that keeps the label risky
+    s = scores(possible_scam=0.9, suspicious=0.05, negotiation_offer=0.01, collection_notice=0.03, other=0.01)
+    label, reasons = decide(s, [], complete=False, own_account=True)
+    assert label is Label.POSSIBLE_SCAM and not any("R10" in r for r in reasons)
+    assert decide(s, [], complete=True, own_account=True)[0] is Label.COLLECTION_NOTICE
+
+
 def test_r10_needs_the_caller_to_name_the_lender(screener):
     text = "您的欠款请转入我司对公还款账户：户名：星河消费金融有限公司，开户行：招商银行，账号：7559 **** **** 0001"
     assert screener.classify(text, lender="星河").label is not Label.POSSIBLE_SCAM

@@ -366,3 +366,23 @@ def test_a_telegram_handle_is_an_account_handle_masked_in_every_output(screener,
 )
 def test_a_url_entity_ends_at_quotes_brackets_and_chinese_punctuation(raw_screener, text, url):
     assert "|".join(_typed(raw_screener.classify(text), "url")) == url
+
+
+@pytest.mark.parametrize("bad", [None, 123, b"13800001234", ["13800001234"]])
+def test_mask_identifiers_refuses_a_non_str_naming_its_type(bad):
+    # None came back silently as None, 123 raised "'int' object has no attribute 'translate'"
+    with pytest.raises(TypeError, match=f"expects a str, got {type(bad).__name__}"):
+        wxscreen.mask_identifiers(bad)
+    assert wxscreen.mask_identifiers("") == ""
+
+
+@pytest.mark.parametrize(
+    "hotline", ["95588", "955880", "10086", "12345", "400-820-8820", "4008208820", "800 820 8820", "400 8208820"]
+)
+def test_every_hotline_alternative_is_a_digit_run_mask_identifiers_reaches(hotline):
+    # _HOTLINE is only asked about _DIGITS runs (7+ digits): an alternative for 95xxx or 1xxxx
+    # could never match one (dead code). Short hotlines stay visible because they are too short.
+    from wxscreen._mask import _DIGITS, _HOTLINE
+
+    assert _HOTLINE.match(hotline) is None or _DIGITS.fullmatch(hotline) is not None
+    assert wxscreen.mask_identifiers(f"客服热线{hotline}，请核实") == f"客服热线{hotline}，请核实"

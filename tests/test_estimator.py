@@ -15,7 +15,6 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import get_tags
 
 from wxscreen import InvalidInputError, Label, Screener
-from wxscreen._normalize import normalize
 from wxscreen.training import WxScreenClassifier, train
 
 PER_LABEL = 24  # small on purpose: every fit here takes well under a second
@@ -101,7 +100,9 @@ def test_same_model_as_train(sample):
     weights = [HARD_NEGATIVE_WEIGHT if "hard_negative" in r.tags else 1.0 for r in sample]
     assert 1.0 < max(weights)  # the sample holds hard negatives, so the weights matter
     est = WxScreenClassifier().fit(texts, [r.label.value for r in sample], sample_weight=weights)
-    expected = bundle.predict_proba(bundle.transform([normalize(t).text for t in texts]))
+    # the screener's scores with the bundle train() makes: same model, same features (hidden included), R0
+    scores = Screener(bundle).classify_many(texts)
+    expected = np.asarray([[s.scores[str(c)] for c in est.classes_] for s in scores])
     assert np.allclose(est.predict_proba(texts), expected, atol=1e-12)
     with pytest.raises(ValueError, match="sample_weight"):
         WxScreenClassifier().fit(texts, [r.label.value for r in sample], sample_weight=weights[:-1])
@@ -173,3 +174,28 @@ def test_grid_search_and_pipeline(data):
     assert pipe.predict(["请 把 验 证 码 发 给 我"]).shape == (1,)
     assert pipe.predict_proba(texts[:4]).shape == (4, 5)
     assert list(pipe.classes_) == sorted(set(labels))
+
+
+_SAME_AS_SCREENER = [
+    "5000",  # R0: digits only
+    "[图片]",  # R0: a placeholder only
+    "",
+    "Q",
+    "请把验\u200b证\u200b码发给我，帮你办\u200b理减\u200b免",  # the invisible-characters feature
+    "您好\u200b，\u200b已\u200b逾\u200b期\u200b请\u200b还\u200b款",
+    "您好，您的借款已逾期15天，请尽快登录APP还款。",
+    "好的，谢谢",
+    "\ud800请转账到个人账户",  # a lone surrogate reads as U+FFFD
+]
+
+
+def test_predict_proba_gives_the_screeners_scores(screener):
+    # predict_proba once skipped R0 (5000 -> possible_scam 0.97, Screener: other 1.0) and the
+    # invisible-characters feature (1.000 vs 0.999): now both use the Screener's feature path
+    est = WxScreenClassifier(rules=False)
+    est.bundle_ = screener.bundle
+    est.classes_ = np.asarray(screener.bundle.classes, dtype=object)
+    P = est.predict_proba(_SAME_AS_SCREENER)
+    for row, s in zip(P, screener.classify_many(_SAME_AS_SCREENER), strict=True):
+        assert {str(c): float(p) for c, p in zip(est.classes_, row, strict=True)} == pytest.approx(s.scores, abs=1e-12)
+    assert list(est.predict(["5000", "[图片]"])) == ["other", "other"]

@@ -72,3 +72,38 @@ def test_only_the_limit_reaches_normalisation(raw_screener, small_limit, monkeyp
     assert seen == [2, small_limit, small_limit, small_limit]
     assert [s.truncated for s in out] == [False, True, True, False]
     assert out[1].label == wxscreen.Label.OTHER and any(f"{small_limit:,}" in r for r in out[1].reasons)
+
+
+class _TimesOut:
+    """A compiled-regex stand-in whose every search runs out of time (a starved CPU)."""
+
+    def search(self, *args, **kwargs):
+        raise TimeoutError("regex timed out")
+
+
+def _pattern(screener, rule):
+    for det in screener._detectors():
+        for pat in getattr(det, "patterns", ()):
+            if pat.id == rule:
+                return pat
+    raise AssertionError(rule)
+
+
+@pytest.mark.parametrize("field", ["unless", "unless_message"])
+def test_a_guard_that_times_out_marks_the_check_incomplete_and_never_raises(screener, monkeypatch, field):
+    text = "你好，转账到我微信"
+    assert [f.rule for f in screener.classify(text).flags] == ["transfer.wechat"]
+    pat = _pattern(screener, "transfer.wechat")
+    pat._compile(field)
+    monkeypatch.setitem(pat._compiled, field, _TimesOut())
+    s = screener.classify(text)  # raised TimeoutError before: the guards ran outside the try
+    assert s.flags_complete is False
+    assert any("incomplete" in r for r in s.reasons)
+
+
+def test_the_real_time_limit_on_a_guard_gives_an_incomplete_check(screener, monkeypatch):
+    import wxscreen.detectors._base as base
+
+    monkeypatch.setattr(base, "PATTERN_TIMEOUT", 0.0)  # every timed search runs out at once
+    s = screener.classify("你好，转账到我微信，户名：深圳市鑫达贸易有限公司", lender="星河消费金融")
+    assert s.flags_complete is False

@@ -220,3 +220,45 @@ def test_translate_fast_path_equals_the_character_steps(monkeypatch):
     assert any(nm._SIMPLE.issuperset(t) and not t.isascii() for t in texts)  # the fast path was taken
     monkeypatch.setattr(nm, "_SIMPLE", set())  # every non-empty text through the character steps
     assert run() == fast
+
+
+_LINE_ENDS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85"]
+
+
+@pytest.mark.parametrize("sep", _LINE_ENDS)
+def test_every_line_end_is_a_line_end_one_for_one(sep):
+    import wxscreen
+
+    raw = "第一行" + sep + "请把验证码发给我" + sep + "加微信 zhang_8899"
+    n = normalize(raw)
+    assert n.text == "第一行" + ("\r\n" if sep == "\r\n" else "\n") + "请把验证码发给我" + (
+        "\r\n" if sep == "\r\n" else "\n"
+    ) + "加微信zhang_8899"
+    for i, ch in enumerate(n.text):  # offsets keep indexing the raw text
+        a, b = n.raw_span(i, i + 1)
+        assert raw[a:b] == ch or ch == "\n" and raw[a:b] == sep[-1:] or raw[a:b] == sep
+    s = wxscreen.load_screener(mask_identifiers=False).classify(raw)
+    # a lone \r once joined the lines: an extra transfer flag '发给我\r加微信' that \n never gave
+    assert sorted((f.kind, f.detail, f.evidence) for f in s.flags) == [
+        ("off_platform", "other_chat", "加微信"),
+        ("personal_data_request", "verification_code", "验证码发给我"),
+    ]
+    assert all(raw[f.start : f.end] == f.evidence for f in s.flags)
+
+
+@pytest.mark.parametrize("sep", _LINE_ENDS[1:])
+def test_chat_and_report_read_a_file_the_same_way(sep, tmp_path, capsys):
+    import json
+
+    from wxscreen._cli import main
+
+    p = tmp_path / "chat.txt"
+    p.write_bytes(f"客服 2024/3/5 10:12{sep}第一行{sep}请把验证码发给我{sep}加微信 zhang_8899{sep}".encode())
+    assert main(["chat", "--json", "--now", "2024-03-06T10:00", str(p)]) == 0
+    chat = json.loads(capsys.readouterr().out)
+    assert main(["report", "--format", "json", "--now", "2024-03-06T10:00", str(p)]) == 0
+    report = json.loads(capsys.readouterr().out)["chat"]
+    for doc in (chat, report):
+        [m] = doc["messages"]
+        assert m["text"] == "第一行\n请把验证码发给我\n加微信 zh******99"
+        assert sorted(f["evidence"] for f in m["screening"]["flags"]) == ["加微信", "验证码发给我"]

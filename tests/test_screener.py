@@ -148,6 +148,36 @@ def test_caller_given_lender_decides_the_payee(screener):
         screener.classify(text, lender=5)
 
 
+_OWN_ACCOUNT = "您好，本月账单请还款至以下账户：户名：星河消费金融有限公司，开户行：招商银行，请按时还款"
+
+
+@pytest.mark.parametrize(
+    "lender", ["星河消费金融有限公司 ", " 星河", "星河消费金融有限公司\n", "\u3000星河消费金融\t"]
+)
+def test_a_lender_with_stray_whitespace_names_the_same_lender(screener, lender):
+    # the stray space once made the lender's own account "a payee that is not the lender" (possible_scam)
+    want = screener.classify(_OWN_ACCOUNT, lender=lender.strip())
+    got = screener.classify(_OWN_ACCOUNT, lender=lender)
+    assert not any(f.kind == "unofficial_transfer" for f in got.flags)
+    assert (got.label, got.reasons) == (want.label, want.reasons)
+    chat = wxscreen.screen_chat(f"客服 2024-05-04 14:22\n{_OWN_ACCOUNT}\n", lender=lender, screener=screener)
+    assert chat.messages[0].screening.label == want.label
+
+
+@pytest.mark.parametrize("lender", ["", "  ", "\n", "\u3000"])
+def test_a_blank_lender_is_refused_everywhere(screener, lender, capsys):
+    from wxscreen._cli import main
+
+    with pytest.raises(wxscreen.InvalidInputError, match="lender is blank"):
+        screener.classify(_OWN_ACCOUNT, lender=lender)
+    with pytest.raises(wxscreen.InvalidInputError, match="lender is blank"):
+        wxscreen.classify_many([_OWN_ACCOUNT], lender=lender)
+    with pytest.raises(wxscreen.InvalidInputError, match="lender is blank"):
+        wxscreen.screen_chat("客服：你好", lender=lender, screener=screener)
+    assert main(["classify", "--lender", lender, _OWN_ACCOUNT]) == 1
+    assert "--lender is blank" in capsys.readouterr().err
+
+
 _OTHER_COMPANY_PAYEES = [
     "您可以转账至我司对公账户还款，户名：星河消费金融有限公司，一次性结清可减免罚息",
     "请将还款转入以下账户：户名 星河消费金融有限公司 账号 6222 0212 3456 7890 123",
@@ -170,6 +200,31 @@ def test_a_payee_company_that_is_not_the_given_lender_is_a_designated_account(sc
 @pytest.mark.parametrize("lender", ["星河消费金融有限公司", "星河消费金融", "星河金融"])
 def test_a_payee_company_that_is_the_given_lender_in_any_form_is_not_flagged(screener, text, lender):
     assert not any(f.kind == "unofficial_transfer" for f in screener.classify(text, lender=lender).flags)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请将还款转入以下账户，收款单位：星河消费金融有限公司，账号6222020200112233445",
+        "请将还款转入以下账户，户名：星河消费金融有限公司，账号6222020200112233445",
+        "请将还款转入以下账户，户名是星河消费金融有限公司，账号6222020200112233445",
+        "请将还款转入以下账户，收款单位为星河消费金融有限公司，账号6222020200112233445",
+    ],
+)
+def test_the_two_payee_checks_agree_on_who_the_payee_is(screener, text):
+    # one payee regex: the payee_check hook once missed 收款单位 while R10 read it, so the
+    # lender's own account was both "the lender's" (R10) and "unofficial" (designated_account)
+    from wxscreen._normalize import normalize
+    from wxscreen.detectors._base import _payee_unofficial, payee_is_lender
+
+    norm = normalize(text).text
+    lender = "星河消费金融有限公司"
+    assert payee_is_lender(norm, lender) is True
+    assert _payee_unofficial(norm, lender) is False
+    assert _payee_unofficial(norm) is False  # a lending word in the payee's name
+    s = screener.classify(text, lender=lender)
+    assert not any(f.kind == "unofficial_transfer" for f in s.flags)
+    assert s.label.value != "possible_scam"
 
 
 @pytest.mark.parametrize(

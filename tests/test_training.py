@@ -69,3 +69,33 @@ def test_train_records_the_flagger_settings(corpus):
     assert custom.metadata["flag_fit"] == {"ngram_max": 2, "C": 1.0}
     assert custom.flagger.vec.ngram_range == (1, 2)
     assert custom.flagger.risky_gates == {"threat": 0.4}
+
+
+def test_load_corpus_accepts_a_utf8_bom(tmp_path):
+    # README: "a UTF-8 BOM is fine"; eval and train refused it ("Unexpected UTF-8 BOM")
+    p = tmp_path / "bom.jsonl"
+    p.write_bytes(b"\xef\xbb\xbf" + '{"id":"a","text":"请把验证码发给我","label":"possible_scam"}\n'.encode())
+    [rec] = load_corpus(p)
+    assert rec.id == "a" and rec.text == "请把验证码发给我"
+
+
+def test_load_corpus_refuses_an_unknown_gold_flag_kind_naming_the_record(tmp_path):
+    p = tmp_path / "odd.jsonl"
+    p.write_text(
+        '{"id":"ok","text":"好的","label":"other"}\n'
+        '{"id":"a","text":"请把验证码发给我","label":"possible_scam",'
+        '"flags":[{"kind":"nope","detail":"x","start":0,"end":3}]}\n',
+        "utf-8",
+    )
+    with pytest.raises(CorpusFormatError, match=r"odd\.jsonl:2: record 'a': flags\.0\.kind: .*unknown flag kind 'nope'") as e:
+        load_corpus(p)
+    assert e.value.line == 2
+
+
+def test_load_corpus_refuses_a_duplicate_id_naming_both_places(tmp_path):
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text('{"id":"x","text":"好的","label":"other"}\n', "utf-8")
+    b.write_text('{"id":"y","text":"嗯","label":"other"}\n\n{"id":"x","text":"hi","label":"other"}\n', "utf-8")
+    with pytest.raises(CorpusFormatError, match=r"b\.jsonl:3: record 'x': duplicate id \(first at .*a\.jsonl:1\)"):
+        load_corpus([a, b])
+    assert [r.id for r in load_corpus(a)] == ["x"]  # one file alone is fine

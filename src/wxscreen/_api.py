@@ -34,7 +34,8 @@ def classify(text: str, *, lender: str | None = None, now: dt.datetime | None = 
         The message as received. Empty or whitespace-only text is ``other``.
     lender : str or None, default=None
         The lender the reader really borrowed from, if known: a payee account in
-        that name is not flagged as an unofficial transfer.
+        that name is not flagged as an unofficial transfer. Surrounding
+        whitespace is ignored; a blank name is an error.
     now : datetime or None, default=None
         When the message was received: resolves relative deadlines (今天,
         3天内) in ``entities``.
@@ -49,7 +50,10 @@ def classify(text: str, *, lender: str | None = None, now: dt.datetime | None = 
     Raises
     ------
     TypeError
-        If ``text`` is not a ``str`` (the message names the type received).
+        If ``text`` is not a ``str``, or ``lender`` is neither a ``str`` nor
+        None (the message names the type received).
+    wxscreen.InvalidInputError
+        (a ``ValueError``) If ``lender`` is blank (empty or whitespace only).
 
     Examples
     --------
@@ -83,9 +87,10 @@ def classify_many(
     Raises
     ------
     wxscreen.InvalidInputError
-        If ``texts`` is a single ``str``.
+        If ``texts`` is a single ``str``, or ``lender`` is blank.
     TypeError
-        If an element is not a ``str``; the message names its index
-        (``texts[1523] must be str, got NoneType``).
+        If an element is not a ``str`` (the message names its index:
+        ``texts[1523] must be str, got NoneType``), or ``lender`` is neither a
+        ``str`` nor None.
     """
     return default_screener().classify_many(texts, lender=lender, now=now)

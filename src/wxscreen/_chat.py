@@ -992,9 +992,10 @@ def screen_chat(
         The lender the reader really borrowed from, if known (e.g.
         ``"星河消费金融有限公司"``), as for :func:`wxscreen.classify`: in every
         message, a payee account in that name is not an unofficial transfer; a
-        different company is.
+        different company is. Surrounding whitespace is ignored; a blank name
+        is an error.
     screener : Screener, optional
-        Defaults to the shipped model.
+        Defaults to the shipped model (:func:`wxscreen.load_screener`).
 
     Returns
     -------
@@ -1020,9 +1021,11 @@ def screen_chat(
     Raises
     ------
     TypeError
-        If ``text`` is not a ``str``, or ``me`` or ``lender`` is neither a ``str`` nor ``None``.
+        If ``text`` is not a ``str``, ``me`` or ``lender`` is neither a ``str`` nor ``None``,
+        or ``screener`` is neither a :class:`~wxscreen.Screener` nor ``None``.
     InvalidInputError
-        (a ``ValueError``) If ``me`` is not the name of any speaker the paste shows (compared
+        (a ``ValueError``) If ``lender`` is blank (empty or whitespace only),
+        or if ``me`` is not the name of any speaker the paste shows (compared
         with surrounding whitespace stripped); the message lists the speakers
         found (masked as the screener masks), so a typo is not silently taken
         as "the borrower wrote nothing" and every message screened as the
@@ -1039,11 +1042,16 @@ def screen_chat(
     from ._api import default_screener
     from ._mask import mask_identifiers
     from ._normalize import replace_surrogates
+    from ._screener import Screener, check_lender
 
+    if screener is not None and not isinstance(screener, Screener):
+        raise TypeError(
+            f"screen_chat() screener must be a Screener (wxscreen.load_screener()) or None, "
+            f"got {type(screener).__name__}"
+        )
     if me is not None and not isinstance(me, str):
         raise TypeError(f"screen_chat() me must be a str (the borrower's name) or None, got {type(me).__name__}")
-    if lender is not None and not isinstance(lender, str):
-        raise TypeError(f"screen_chat() lender must be a str or None, got {type(lender).__name__}")
+    lender = check_lender(lender, "screen_chat() lender")
     if isinstance(text, str):
         text = replace_surrogates(text)  # U+FFFD in message text, evidence and speakers; same offsets
     if isinstance(me, str):
@@ -1086,7 +1094,7 @@ def screen_chat(
         quote = None
         if p.quote is not None:
             qs, qa, qb = p.quote
-            quote = ChatQuote(speaker=qs, text=show(text[qa:qb]), start=qa, end=qb)
+            quote = ChatQuote(speaker=show(qs) if qs is not None else None, text=show(text[qa:qb]), start=qa, end=qb)
         messages.append(
             ChatMessage(
                 speaker=show(p.speaker) if p.speaker is not None else None,

@@ -139,12 +139,18 @@ def _read_stdin_messages(stream: TextIO) -> list[tuple[str, Any]]:
     message, even when it happens to parse as JSON: ``5000``, ``"好的"``,
     ``true``, and ``[图片]`` or ``{微笑}`` (which do not parse).
 
+    JSON here is strict JSON (RFC 8259): ``NaN``, ``Infinity`` and
+    ``-Infinity``, which Python's parser accepts and ``--json`` could not echo
+    back as valid JSON, make a line broken JSON Lines.
+
     Raises
     ------
     ValueError
         Naming the line, for a JSON object without a string ``text``, a JSON
-        array, and a line that starts like a JSON object (``{"``) but does
-        not parse.
+        array, a line that starts like a JSON object (``{"``) but does not
+        parse (``NaN``/``Infinity`` included), an ``id`` too large for a JSON
+        number (``1e999``), and JSON nested too deeply for the parser (about
+        1,000 levels).
     """
     msgs: list[tuple[str, Any]] = []
     for n, line in enumerate(stream, 1):
@@ -152,7 +158,13 @@ def _read_stdin_messages(stream: TextIO) -> list[tuple[str, Any]]:
         head = line.lstrip()[:1]
         if head in ("{", "["):
             try:
-                obj = json.loads(line)
+                obj = json.loads(line, parse_constant=_no_constant)
+            except RecursionError:
+                raise ValueError(f"stdin line {n}: JSON nested too deeply") from None
+            except _NotJSONConstant as exc:
+                raise ValueError(
+                    f"stdin line {n}: {exc} is not valid JSON (write the number as a string, e.g. \"{exc}\")"
+                ) from None
             except json.JSONDecodeError as exc:
                 if _JSON_OBJECT_START.match(line):
                     # meant as JSON Lines but broken: screening the raw braces would be a silent wrong answer
@@ -165,10 +177,26 @@ def _read_stdin_messages(stream: TextIO) -> list[tuple[str, Any]]:
                 )
             if not isinstance(obj.get("text"), str):
                 raise ValueError(f"stdin line {n}: JSON object without a string 'text' field")
-            msgs.append((obj["text"], obj.get("id", _NO_ID)))
+            rid = obj.get("id", _NO_ID)
+            if rid is not _NO_ID:
+                try:
+                    json.dumps(rid, allow_nan=False)  # 1e999: Python reads inf, which --json cannot echo
+                except ValueError:
+                    raise ValueError(
+                        f"stdin line {n}: the id holds a number too large for JSON; write it as a string"
+                    ) from None
+            msgs.append((obj["text"], rid))
             continue
         msgs.append((line, _NO_ID))
     return msgs
+
+
+class _NotJSONConstant(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity`` in a JSON line: not JSON (RFC 8259), though Python reads it."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotJSONConstant(name)
 
 
 def _cmd_classify(args: argparse.Namespace) -> int:
@@ -184,7 +212,7 @@ def _cmd_classify(args: argparse.Namespace) -> int:
         if args.json:
             dumped = s.model_dump_json()
             if rid is not _NO_ID:  # the input record's id first, as given (string, number, …)
-                dumped = '{"id":' + json.dumps(rid, ensure_ascii=False) + "," + dumped[1:]
+                dumped = '{"id":' + json.dumps(rid, ensure_ascii=False, allow_nan=False) + "," + dumped[1:]
             sys.stdout.write(dumped + "\n")
         else:
             _human(i, s, sys.stdout, rid=None if rid is _NO_ID else rid)
@@ -225,9 +253,10 @@ def _china_now() -> datetime.datetime:
 def _cmd_chat(args: argparse.Namespace) -> int:
 
     from . import load_screener, screen_chat
+    from ._normalize import read_paste
 
-    text = _decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as a text-mode read did
+    # every line end read as \n (\r\n, a lone \r, U+2028, U+2029, U+0085), as `wxscreen report` reads it
+    text = read_paste(_decode_source(_read_source(args.file), "stdin" if args.file == "-" else args.file))
     now = _parse_now(args.now)
     screener = load_screener(args.model, mask_identifiers=not args.no_mask)
     res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
@@ -328,11 +357,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from . import load_screener, render_report, screen_chat
+    from ._normalize import read_paste
 
     raw = _read_source(args.file)
     # The SHA-256 in the report is of these exact bytes (a BOM included); for screening a leading
-    # BOM is dropped, UTF-16/32 with a BOM is decoded, other non-UTF-8 input is refused (exit 2).
-    text = _decode_source(raw, "stdin" if args.file == "-" else args.file)
+    # BOM is dropped, UTF-16/32 with a BOM is decoded, other non-UTF-8 input is refused (exit 2),
+    # and every line end is read as \n, as `wxscreen chat` reads it (render_report checks the
+    # bytes against that reading).
+    text = read_paste(_decode_source(raw, "stdin" if args.file == "-" else args.file))
     now = _parse_now(args.now)
     screener = load_screener(args.model, mask_identifiers=not args.no_mask, advice_lang=args.lang)
     res = screen_chat(text, me=args.me, now=now, lender=args.lender, screener=screener)
@@ -643,6 +675,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # lone surrogates in input must not crash output
     try:
+        if getattr(args, "lender", None) is not None:
+            from ._screener import check_lender
+
+            args.lender = check_lender(args.lender, "--lender")
         return int(args.func(args))
     except BrokenPipeError:
         # the reader went away (| head): stop quietly, as cat and grep do

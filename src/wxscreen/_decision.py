@@ -71,12 +71,13 @@ R9  the sender presents itself as a third party that negotiates the reader's
 
 R10 the caller passed ``lender=`` and the message names that lender as the
     payee (户名：星河消费金融有限公司 with ``lender="星河"``), and no flag was
-    found ⇒ the most probable of the three non-risky labels (LABELS.md §2: the
-    contract account in the lender's name is an official channel). Without
+    found and the flag check was complete ⇒ the most probable of the three
+    non-risky labels (LABELS.md §2: the contract account in the lender's name
+    is an official channel). Without
     ``lender=`` the model's label stands: anyone can write a lender's name.
 
 R1–R6, R8 and R9 only ever raise the label (towards ``possible_scam``); only R7 and
-R10 lower it, and only when no detector found anything. Scores are left as the
+R10 lower it, and only when no detector found anything and none timed out. Scores are left as the
 classifier computed them.
 """
 
@@ -144,8 +145,8 @@ def decide(
     flags : sequence of Flag
         Flags found in the message.
     complete : bool, default=True
-        False when a detector pattern timed out; R7 (which lowers a risky
-        label that no flag supports) is then not applied.
+        False when a detector pattern timed out; R7 and R10 (which lower a
+        risky label that no flag supports) are then not applied.
     identity_money : bool, default=False
         The message introduces its sender as the reader's relative, friend or
         superior and asks for money (R8; ``Scope.identity_money_ask``).
@@ -174,7 +175,7 @@ def decide(
                 f"rule R7: no warning sign found by the detectors and the model is not sure "
                 f"(risky {risky:.2f} < {RISKY_WITHOUT_FLAGS}) ⇒ {label.value}"
             )
-    if not flags and own_account and label in _RISKY:
+    if not flags and complete and own_account and label in _RISKY:
         label = _most_probable_safe(scores)
         reasons.append(
             f"rule R10: the payee named is the lender given by the caller and no warning sign was found ⇒ {label.value}"

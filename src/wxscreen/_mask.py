@@ -43,8 +43,9 @@ _CASE = regex.compile(
     r"(?:合同(?:编|編)?[号號]|借款(?:编|編|单|單)[号號]|(?:订|訂)(?:单|單)(?:编|編)?[号號]|案件(?:编|編)?[号號]|案[号號]"
     r"|(?:协|協)(?:议|議)(?:编|編)[号號])\s?(?:为|是|為)?\s?:?\s?(?P<h>[A-Za-z0-9][A-Za-z0-9\-]{5,39})(?![A-Za-z0-9\-])"
 )
-# Official short hotlines (95xxx, 400/800 numbers) are kept visible.
-_HOTLINE = regex.compile(r"^(?:95\d{3,4}|[48]00[ \-]?\d{3}[ \-]?\d{4}|1\d{4})$")
+# Official 400/800 hotlines are kept visible. (Short hotlines, 95588 or 12345, have fewer than
+# the 7 digits of a _DIGITS run and are never masked in the first place.)
+_HOTLINE = regex.compile(r"^[48]00[ \-]?\d{3}[ \-]?\d{4}$")
 # Dates (2024-03-05, 2024 03 05) are not identifiers.
 _DATE = regex.compile(r"^(?:19|20)\d{2}[ \-./]\d{1,2}[ \-./]\d{1,2}(?:[ \u3000]{1,2}\d{1,2})?$")
 
@@ -91,11 +92,19 @@ def mask_identifiers(text: str) -> str:
         digits (2 and 2 when they have 8 digits or fewer), letters and Han
         characters: （2025）京****民初*2345号.
 
+    Raises
+    ------
+    TypeError
+        If ``text`` is not a ``str`` (``None`` included); the message names the
+        type received.
+
     Examples
     --------
     >>> mask_identifiers("卡号6222 0212 3456 7890 123，加vx: zhang_8899")
     '卡号6222 **** **** ***0 123，加vx: zh******99'
     """
+    if not isinstance(text, str):
+        raise TypeError(f"mask_identifiers() expects a str, got {type(text).__name__}")
     if not text:
         return text
     folded = _fold(text)

@@ -264,7 +264,8 @@ class ChatQuote(BaseModel):
     Attributes
     ----------
     speaker : str or None
-        Whose words are quoted, as the quote names them.
+        Whose words are quoted, as the quote names them (identifiers masked by
+        default, like ``ChatMessage.speaker``).
     text : str
         The quoted words, ``block[start:end]`` (identifiers masked by default).
     start, end : int

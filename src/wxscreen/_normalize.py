@@ -1,7 +1,13 @@
-"""Evasion-aware normalisation with an offset map back to the raw text.
+r"""Evasion-aware normalisation with an offset map back to the raw text.
 
 Steps, in the order DOMAIN.md §4 recommends:
 
+0. read every line end as ``\n``, one character for one: a carriage return
+   alone (old Mac text, some pastes), U+2028 LINE SEPARATOR, U+2029 PARAGRAPH
+   SEPARATOR and U+0085 NEXT LINE (:func:`line_ends_as_newlines`; the ``\r``
+   of a ``\r\n`` pair is kept, as the ``\n`` after it already ends the line),
+   so that detectors and the flagger's sentence split see the same lines
+   whatever the source wrote;
 1. remove invisible format characters (Unicode category ``Cf``: zero-width
    space/joiners, word joiner, BOM, U+180E …), variation selectors and the
    combining keycap, counting how many invisible characters were removed;
@@ -39,7 +45,10 @@ from typing import Any
 
 import regex
 
-__all__ = ["NormalizedText", "normalize", "replace_surrogates", "VARIANTS", "NUMERAL_RULES"]
+__all__ = [
+    "NormalizedText", "normalize", "replace_surrogates", "line_ends_as_newlines", "read_paste", "VARIANTS",
+    "NUMERAL_RULES",
+]
 
 # Surrogate code points (U+D800..U+DFFF): a Python str can hold them (a lone
 # "\ud800", bytes decoded with errors="surrogateescape" as in sys.argv, UTF-16
@@ -486,6 +495,65 @@ def _numeral_step(c: _Chars) -> _Chars:
     return oc, os_, oe
 
 
+#: A line end that is not ``\n``: a carriage return not followed by ``\n``, U+2028, U+2029, U+0085.
+_OTHER_LINE_END = regex.compile(r"\r(?!\n)|[\u2028\u2029\x85]")
+
+
+def line_ends_as_newlines(text: str) -> str:
+    r"""Replace every line end that is not ``\n`` by ``\n``, one character for one.
+
+    A carriage return alone, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR
+    and U+0085 NEXT LINE each become one ``\n``; ``\r\n`` is left as it is
+    (its ``\n`` ends the line). Lengths and offsets are unchanged, so spans
+    found in the result index ``text`` too.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        ``text`` with those line ends replaced (``text`` itself when it has none).
+
+    Examples
+    --------
+    >>> line_ends_as_newlines("第一行\r第二行\u2028第三行\r\n第四行")
+    '第一行\n第二行\n第三行\r\n第四行'
+    """
+    if "\r" in text or "\u2028" in text or "\u2029" in text or "\x85" in text:
+        return _OTHER_LINE_END.sub("\n", text)
+    return text
+
+
+def read_paste(text: str) -> str:
+    r"""A pasted file's text as the command line screens it: every line end a single ``\n``.
+
+    ``\r\n`` becomes ``\n`` (so offsets index the result, not ``text``), then
+    :func:`line_ends_as_newlines` reads a lone ``\r``, U+2028, U+2029 and
+    U+0085 as ``\n``. ``wxscreen chat`` and ``wxscreen report`` both read their
+    input this way, and :func:`wxscreen.render_report` checks a ``bytes``
+    source against it, so one file gives one reading.
+
+    Parameters
+    ----------
+    text : str
+        The decoded file or standard input.
+
+    Returns
+    -------
+    str
+        The text with ``\n`` line ends only.
+
+    Examples
+    --------
+    >>> read_paste("客服 2024/5/3 14:22\r\n你好\r好的\u2028嗯")
+    '客服 2024/5/3 14:22\n你好\n好的\n嗯'
+    """
+    return line_ends_as_newlines(text.replace("\r\n", "\n"))
+
+
 def normalize(raw: str) -> NormalizedText:
     """Normalise a message for matching and features, keeping an offset map.
 
@@ -516,13 +584,14 @@ def normalize(raw: str) -> NormalizedText:
     """
     if not isinstance(raw, str):
         raise TypeError(f"normalize() expects str, got {type(raw).__name__}")
-    if _SIMPLE.issuperset(raw):  # nothing to strip, one character out of each: both steps as one translate
-        n = len(raw)
-        c, invisible, in_words = (list(raw.translate(_NFKC_ONE)), list(range(n)), list(range(1, n + 1))), 0, 0
+    work = line_ends_as_newlines(raw)  # step 0: one for one, so offsets into work are offsets into raw
+    if _SIMPLE.issuperset(work):  # nothing to strip, one character out of each: both steps as one translate
+        n = len(work)
+        c, invisible, in_words = (list(work.translate(_NFKC_ONE)), list(range(n)), list(range(1, n + 1))), 0, 0
     else:
-        c, invisible, in_words = _strip_invisible(raw)
+        c, invisible, in_words = _strip_invisible(work)
         c = _nfkc_step(c)
-        _learn_simple(raw)
+        _learn_simple(work)
     c = _t2s_step(c)
     chars, starts, ends = c
     c = ([ch.lower() if ch.isascii() else ch for ch in chars], starts, ends)

@@ -243,28 +243,38 @@ def _segments(text: str, flags: Iterable[Flag], offset: int) -> list[tuple[str, 
 
 
 def _check_source(chat: ChatScreening, source: str | bytes) -> bool:
-    """Check that ``source`` is the paste ``chat`` was screened from; return True when its texts are masked.
+    r"""Check that ``source`` is the paste ``chat`` was screened from; return True when its texts are masked.
 
     Raises ``ValueError`` when a message's span in ``source`` holds other text, so a report never
-    stamps the hash of an unrelated text as the original. Bytes that are not UTF-8 are not checked.
+    stamps the hash of an unrelated text as the original. Bytes that are not UTF-8 are not checked;
+    UTF-8 bytes match when the chat was screened from their text as decoded, or as the command line
+    reads a file (:func:`wxscreen._normalize.read_paste`: every line end a ``\n``).
     """
+    from ._normalize import read_paste
+
     if isinstance(source, bytes):
         try:
-            text = source.decode("utf-8-sig")
+            decoded = source.decode("utf-8-sig")
         except UnicodeDecodeError:
             return False
+        readings = [decoded, read_paste(decoded)]
     else:
-        text = source
-    masked = False
-    for i, m in enumerate(chat.messages):
-        raw = text[m.start : m.end]
-        if raw == m.text:
-            continue
-        if len(raw) == len(m.text) and mask_identifiers(raw) == m.text:
-            masked = True
-            continue
-        raise ValueError(f"source does not match the chat: message {i} is not at [{m.start}:{m.end}] of source")
-    return masked
+        readings = [source]
+    failure = ""
+    for text in readings:
+        masked = False
+        for i, m in enumerate(chat.messages):
+            raw = text[m.start : m.end]
+            if raw == m.text:
+                continue
+            if len(raw) == len(m.text) and mask_identifiers(raw) == m.text:
+                masked = True
+                continue
+            failure = f"source does not match the chat: message {i} is not at [{m.start}:{m.end}] of source"
+            break
+        else:
+            return masked
+    raise ValueError(failure)
 
 
 class _View:
@@ -333,6 +343,10 @@ def _json(v: _View) -> str:
         scr["reasons"] = [v.m(r) for r in scr["reasons"]]
         for fl in scr["flags"]:
             fl["evidence"] = v.m(fl["evidence"])
+        if d.get("quote"):  # the quoted speaker's name and words are identifiers too
+            q = d["quote"]
+            q["speaker"] = v.m(q["speaker"]) if q.get("speaker") else q.get("speaker")
+            q["text"] = v.m(q["text"])
         if "entities" in scr:
             scr["entities"] = v.entities[i] if v.mask else scr["entities"]
     for key in ("borrower", "borrower_guess"):
@@ -364,11 +378,24 @@ _MD_ORDERED = regex.compile(r"^(\s*\d+)([.)])(?=\s|$)", regex.MULTILINE)
 
 #: C0 and C1 control characters (but tab and line feed) and DEL: a message holding ESC [2J would clear
 #: the reader's terminal, ESC ]0; retitle it and CR overwrite a line, so text outputs show them as \\xNN
-_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROLS: dict[int, str] = {
+    c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0))
+}
+#: Bidirectional formatting characters (Unicode's "Trojan Source" set, CVE-2021-42574): the embeddings
+#: and overrides U+202A-U+202E, the isolates U+2066-U+2069, and the marks U+200E, U+200F, U+061C. A
+#: U+202E in a speaker's name or a message prints "moc.live" as "evil.com" and can make a flagged line
+#: read as another; text outputs show them as \\uNNNN, as they show C0/C1 controls as \\xNN.
+_CONTROLS.update(
+    {c: f"\\u{c:04x}" for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
+)
 
 
 def visible_controls(s: str) -> str:
     r"""Return ``s`` with control characters (but tab and line feed) written as ``\xNN``.
+
+    Bidirectional formatting characters (U+202A to U+202E, U+2066 to U+2069,
+    U+200E, U+200F, U+061C), which would reorder what a terminal shows, are
+    written as ``\uNNNN``.
 
     Parameters
     ----------
@@ -377,8 +404,9 @@ def visible_controls(s: str) -> str:
     Returns
     -------
     str
-        The same text, safe to print to a terminal; JSON output needs no such
-        step (``json`` escapes control characters itself).
+        The same text, safe to print to a terminal. JSON output is data, not
+        for a terminal, and keeps these characters (``json`` writes C0
+        controls as ``\u00NN`` itself).
     """
     return s.translate(_CONTROLS)
 

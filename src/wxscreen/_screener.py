@@ -49,6 +49,83 @@ def _check_text(text: object) -> str:
     return text
 
 
+def model_view(text: str) -> NormalizedText:
+    """The normalised text the classifier reads for one message, as :meth:`Screener.classify_many` makes it.
+
+    Surrogates read as U+FFFD and the text cut at :data:`MAX_MESSAGE_CHARS`
+    characters, then :func:`~wxscreen._normalize.normalize`.
+    """
+    return normalize(replace_surrogates(text)[:MAX_MESSAGE_CHARS])
+
+
+def model_rows(bundle: Any, norms: Sequence[NormalizedText]) -> tuple[list[int], Any]:
+    """Rule R0 and the classifier's feature rows: the one feature path of the Screener and the estimator.
+
+    Parameters
+    ----------
+    bundle : ModelBundle
+        The fitted model.
+    norms : sequence of NormalizedText
+        The messages, normalised (:func:`model_view`).
+
+    Returns
+    -------
+    live : list of int
+        Indices of the messages with words (R0: a message without a Han
+        character and with fewer than two letters, outside WeChat
+        placeholders, is ``other`` and never reaches the model).
+    X : SparseRows or None
+        Their feature rows, with the invisible-characters-inside-words
+        feature (``NormalizedText.invisible_in_words``); None when ``live``
+        is empty.
+    """
+    live = [i for i, n in enumerate(norms) if _has_words(n.text)]
+    if not live:
+        return live, None
+    return live, bundle.transform([norms[i].text for i in live], hidden=[norms[i].invisible_in_words for i in live])
+
+
+def check_lender(lender: object, where: str = "lender") -> str | None:
+    """The caller-given lender name, stripped of surrounding whitespace: the one check for every entry point.
+
+    :meth:`Screener.classify_many` (and so ``classify``), :func:`wxscreen.screen_chat`
+    and the ``--lender`` option of the command line all pass through here, so
+    that ``"星河消费金融有限公司 "`` or a name pasted with its line end names the
+    same lender as ``"星河消费金融有限公司"`` (a stray space once made the
+    lender's own account a payee that is "not the lender").
+
+    Parameters
+    ----------
+    lender : str or None
+        The lender name as given (any form: full name, short name, Traditional).
+    where : str, default="lender"
+        How the error messages name the argument.
+
+    Returns
+    -------
+    str or None
+        ``lender.strip()``, or None when ``lender`` is None.
+
+    Raises
+    ------
+    TypeError
+        If ``lender`` is neither a ``str`` nor None.
+    InvalidInputError
+        If ``lender`` is blank (empty or whitespace only): it would name no
+        lender; leave it out (None) instead.
+    """
+    if lender is None:
+        return None
+    if not isinstance(lender, str):
+        raise TypeError(f"{where} must be a str or None, got {type(lender).__name__}")
+    name = lender.strip()
+    if not name:
+        raise InvalidInputError(
+            f"{where} is blank ({lender!r}): give the lender's name (e.g. 星河消费金融有限公司) or leave it out"
+        )
+    return name
+
+
 #: A WeChat placeholder copied with a message ([图片], [语音], [表情], [抱拳]): no words of the sender's.
 _PLACEHOLDER = regex.compile(r"\[[\p{Han}A-Za-z]{1,4}\]")
 
@@ -391,7 +468,8 @@ class Screener:
         lender : str or None, default=None
             The lender the reader really borrowed from, if known (e.g.
             ``"星河消费金融有限公司"``). A payee account in that name is not an
-            unofficial transfer; a different company is.
+            unofficial transfer; a different company is. Surrounding whitespace
+            is ignored (:func:`check_lender`).
         now : datetime or None, default=None
             The time the message was received, used to resolve relative
             deadlines (今天, 3天内, 周五前) into ``Entity.value``; without it only
@@ -405,7 +483,10 @@ class Screener:
         Raises
         ------
         TypeError
-            If ``text`` is not a ``str`` or ``now`` is not a ``datetime``.
+            If ``text`` is not a ``str``, ``lender`` is neither a ``str`` nor
+            None, or ``now`` is not a ``datetime``.
+        InvalidInputError
+            (a ``ValueError``) If ``lender`` is blank (empty or whitespace only).
         """
         return self.classify_many([_check_text(text)], lender=lender, now=now)[0]
 
@@ -431,11 +512,12 @@ class Screener:
         Raises
         ------
         InvalidInputError
-            If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``.
+            If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``; or
+            if ``lender`` is blank (empty or whitespace only).
         TypeError
             If ``texts`` is not iterable, an element is not a ``str`` (the
-            message names its index: ``texts[1523] must be str, got NoneType``)
-            or ``now`` is not a ``datetime``.
+            message names its index: ``texts[1523] must be str, got NoneType``),
+            ``lender`` is neither a ``str`` nor None, or ``now`` is not a ``datetime``.
 
         Notes
         -----
@@ -454,8 +536,7 @@ class Screener:
         for i, t in enumerate(items):
             if not isinstance(t, str):  # name the item: a None among thousands is otherwise hard to find
                 raise TypeError(f"classify_many(): texts[{i}] must be str, got {type(t).__name__}")
-        if lender is not None and not isinstance(lender, str):
-            raise TypeError(f"lender must be a str or None, got {type(lender).__name__}")
+        lender = check_lender(lender)
         if now is not None and not isinstance(now, dt.datetime):
             raise TypeError(f"now must be a datetime or None, got {type(now).__name__}")
         if not items:
@@ -473,15 +554,11 @@ class Screener:
         # R0: a message without a Han character and with fewer than two letters (empty,
         # whitespace, punctuation, emoji or digits only, or one stray letter: Q, C\ufffd, 5000)
         # carries no words ⇒ other (the corpus labels every such message other).
-        live = [i for i, n in enumerate(norms) if _has_words(n.text)]
+        live, X = model_rows(self.bundle, norms)
         info = self.model_info
         probs: dict[int, dict[str, float]] = {}
         learned: dict[int, Prediction] = {}
-        X = None
         if live:
-            X = self.bundle.transform(
-                [norms[i].text for i in live], hidden=[norms[i].invisible_in_words for i in live]
-            )
             if self.bundle.flagger is not None:
                 for row, pred in zip(live, self.bundle.flagger.predict([norms[i].text for i in live]), strict=True):
                     learned[row] = pred

@@ -659,8 +659,10 @@ class PatternDetector:
             Non-overlapping hits per detail, best score first within overlaps,
             offsets into ``norm.text``.
         complete : bool
-            False when a pattern hit its time limit (``PATTERN_TIMEOUT`` seconds)
-            and was abandoned.
+            False when a pattern, or one of its guards (``unless``, ``needs``,
+            ``unless_message``, ``needs_message``, the payee check), hit its
+            time limit (``PATTERN_TIMEOUT`` seconds) and was abandoned; a
+            timeout is never raised.
         """
         keys = _keys_of(norm.text)
         candidates = self._always
@@ -700,12 +702,19 @@ class PatternDetector:
                 s, e = m.span()
                 if e <= s:
                     continue
-                hit = self._evaluate(pat, text, s, e, norm, lender)
+                try:
+                    hit = self._evaluate(pat, text, s, e, norm, lender)
+                except TimeoutError:  # a guard (unless, needs, …_message) ran out of time: unknown
+                    complete = False
+                    continue
                 if hit is not None:
                     hits.append(hit)
         if lender and self.kind == "unofficial_transfer":
             guard = next((p for p in self.patterns if p.spec.id == _COMPANY_PATTERN_ID), None)
-            hits.extend(_lender_payee_hits(text, lender, self.scope, guard))
+            try:
+                hits.extend(_lender_payee_hits(text, lender, self.scope, guard))
+            except TimeoutError:
+                complete = False
         return _merge(hits), complete
 
     def _evaluate(
@@ -735,9 +744,9 @@ class PatternDetector:
         if w == 0.0:
             return None
         a, b = scope.clause(text, at, e)
-        if pat.unless is not None and pat.unless.search(text, a, b):
+        if pat.unless is not None and pat.unless.search(text, a, b, timeout=PATTERN_TIMEOUT):
             return None
-        if pat.needs is not None and not pat.needs.search(text, a, b):
+        if pat.needs is not None and not pat.needs.search(text, a, b, timeout=PATTERN_TIMEOUT):
             return None
         if pat.unless_message is not None and pat.unless_message.search(text, timeout=PATTERN_TIMEOUT):
             return None
@@ -859,10 +868,6 @@ def _best_of(cluster: list[Hit]) -> list[Hit]:
 
 # -- payee check (DOMAIN.md §3.4, §5.2 context rules) ----------------------------
 _LENDER_WORDS = regex.compile(r"消费金融|银行|小额贷款|小贷|金融|融资担保|资产管理|信托|借款|分期|贷")
-_COMPANY = regex.compile(
-    r"(?:户名|收款人|账户名|开户名|收款方|公司名称|单位名称|(?:转|汇|打|存|缴|付)(?:款|账)?(?:至|到|入|给))\s*[:：]?\s*"
-    r"([\p{Han}a-z0-9()（）]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|中心|工作室|商行|经营部|事务所))"
-)
 _SIGNED = regex.compile(r"【([^【】]{2,20})】")
 
 
@@ -884,12 +889,15 @@ _LENDER_PAYEE_SCORE = 0.85
 #: The unofficial_transfer pattern for a company payee: its ``unless`` and ``unless_message`` guards
 #: (a warning, a property-fee notice, 幸好没转 …) apply to a payee that is not the given lender too.
 _COMPANY_PATTERN_ID = "transfer.designated_account.company"
-#: A payee company: after a payee label (户名：X) any company word; after a payment verb (转至X)
-#: only a registered name (…有限公司, …事务所), so that 付给保险公司 or 转到我们调解中心 is no payee.
-#: A pronoun or a vague word (你们公司, 一家什么公司) names no company.
+#: A payee company (户名：X有限公司, 收款单位为X公司, 转至X有限公司): the one definition behind both
+#: payee checks, :func:`_payee_unofficial` (the ``payee_check`` hook) and :func:`payee_is_lender`
+#: / :func:`_lender_payee_hits` (R10 and ``transfer.payee_not_lender``), so that they never
+#: disagree on who the payee is. After a payee label any company word counts; the lender payee
+#: check takes only a registered name (…有限公司, …事务所) after a payment verb, so that 付给保险公司
+#: or 转到我们调解中心 is no payee. A pronoun or a vague word (你们公司, 一家什么公司) names no company.
 _PAYEE_COMPANY = regex.compile(
     r"(?:(?P<label>户名|收款人|账户名|开户名|收款方|收款单位|公司名称|单位名称)\s*(?:是|为)?"
-    r"|(?P<verb>(?:转|汇|存|缴|付)(?:款|账)?(?:至|到|入|给)|打(?:款|钱)?(?:至|到|入)))\s*[:：]?\s*"
+    r"|(?P<verb>(?:转|汇|存|缴|付)(?:款|账)?(?:至|到|入|给)|打(?:款|钱|账)?(?:至|到|入|给)))\s*[:：]?\s*"
     r"(?P<company>(?!我|你|他|她|咱|本|该|这|那|贵|其|一家|什么|某家)"
     r"[\p{Han}a-z0-9()（）]{2,30}?(?:有限责任公司|股份有限公司|有限公司|公司|中心|工作室|商行|经营部|事务所))"
 )
@@ -956,8 +964,10 @@ def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | No
     core = _normalized_lender_core(lender)
     if len(core) < 2:
         return []
-    if guard is not None and guard.unless_message is not None and guard.unless_message.search(text):
+    veto = guard.unless_message if guard is not None else None
+    if veto is not None and veto.search(text, timeout=PATTERN_TIMEOUT):
         return []
+    unless = guard.unless if guard is not None else None
     hits: list[Hit] = []
     for m in _PAYEE_COMPANY.finditer(text):
         company = m.group("company")
@@ -969,7 +979,7 @@ def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | No
         ca, _cb = scope.clause(text, s, e)
         if m.group("verb") and (text.startswith("了", e) or _DONE.search(text, ca, m.end("verb"))):
             continue  # the reader's own past payment (我刚把电费缴到国家电网有限公司了)
-        if guard is not None and guard.unless is not None and guard.unless.search(text, ca, _cb):
+        if unless is not None and unless.search(text, ca, _cb, timeout=PATTERN_TIMEOUT):
             continue
         a, b = scope.sentence_start(text, s), scope.sentence_end(text, e)
         if not _PAY_CUE.search(text, a, b):
@@ -990,10 +1000,10 @@ def _payee_unofficial(text: str, lender: str | None = None) -> bool:
     caller-given ``lender``, is taken as the lender's own account; any other
     company, or no company at all, is not (DOMAIN.md §3.4, §5.2).
     """
-    m = _COMPANY.search(text)
+    m = _PAYEE_COMPANY.search(text)
     if m is None:
         return True
-    company = m.group(1)
+    company = m.group("company")
     if lender:
         core = _normalized_lender_core(lender)
         if len(core) >= 2:

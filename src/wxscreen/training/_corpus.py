@@ -7,11 +7,16 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .._errors import CorpusFormatError
-from .._models import Label
+from .._models import FlagKind, Label
+
+#: The seven flag kinds of LABELS.md §3: a gold flag of any other kind is a typo, and would
+#: otherwise count as a miss of no detector and a hit of none, silently.
+_FLAG_KINDS: tuple[str, ...] = get_args(FlagKind)
 
 __all__ = ["CorpusFlag", "LabelledMessage", "corpus_files", "corpus_sha256", "load_corpus"]
 
@@ -25,6 +30,13 @@ class CorpusFlag(BaseModel):
     detail: str
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in _FLAG_KINDS:
+            raise ValueError(f"unknown flag kind {kind!r} (LABELS.md §3: one of {', '.join(_FLAG_KINDS)})")
+        return kind
 
 
 class LabelledMessage(BaseModel):
@@ -74,22 +86,27 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
     Returns
     -------
     list of LabelledMessage
-        Records in file order. Blank lines are skipped.
+        Records in file order. Blank lines are skipped; a UTF-8 byte-order
+        mark at the start of a file is dropped.
 
     Raises
     ------
     CorpusFormatError
-        With ``path`` and ``line`` set, for a line that is not JSON or breaks
-        the schema (unknown label, bad span …).
+        With ``path`` and ``line`` set (and the record's ``id`` when it has
+        one), for a line that is not JSON or nests too deeply, breaks the
+        schema (unknown label, unknown flag kind, bad span …), or repeats the
+        ``id`` of an earlier record of the same call (the message names where
+        that id was first seen).
     FileNotFoundError
         If a path does not exist.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     out: list[LabelledMessage] = []
+    seen: dict[str, str] = {}  # id -> "file:line" where it was first read
     for p in paths:
         for f in corpus_files(p):
-            with open(f, encoding="utf-8") as fh:
+            with open(f, encoding="utf-8-sig") as fh:
                 for n, line in enumerate(fh, 1):
                     if not line.strip():
                         continue
@@ -97,16 +114,51 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
                         obj = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise CorpusFormatError(f"not JSON: {exc.msg}", str(f), n) from exc
+                    except RecursionError:
+                        raise CorpusFormatError("JSON nested too deeply", str(f), n) from None
+                    rid = obj.get("id") if isinstance(obj, dict) else None
+                    who = f"record {rid!r}: " if isinstance(rid, str) else ""
                     try:
-                        out.append(LabelledMessage.model_validate(obj))
+                        rec = LabelledMessage.model_validate(obj)
                     except ValidationError as exc:
                         msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-                        raise CorpusFormatError(msg, str(f), n) from exc
+                        raise CorpusFormatError(who + msg, str(f), n) from exc
+                    if rec.id in seen:
+                        raise CorpusFormatError(f"{who}duplicate id (first at {seen[rec.id]})", str(f), n)
+                    seen[rec.id] = f"{f}:{n}"
+                    out.append(rec)
     return out
 
 
 def corpus_sha256(records: Iterable[LabelledMessage]) -> str:
-    """Return a SHA-256 over the ids, texts and labels of ``records`` (order-independent)."""
+    """Return a SHA-256 over the ids, texts and labels of ``records`` (order-independent).
+
+    The fingerprint of the training corpus that :func:`train` records in a model's
+    metadata (``corpus_sha256``; its first 16 digits are ``ModelInfo.trained_on``
+    in every Screening): two corpora with the same records in any order
+    give the same digest; a changed id, text or label gives another. Gold flags
+    and other record fields do not enter it.
+
+    Parameters
+    ----------
+    records : iterable of LabelledMessage
+        The corpus records (e.g. from :func:`load_corpus`); a record without a
+        label counts with an empty label.
+
+    Returns
+    -------
+    str
+        64 lowercase hexadecimal digits: the SHA-256 of the sorted
+        ``id<TAB>label<TAB>text`` lines, each ended by a newline, in UTF-8.
+
+    Examples
+    --------
+    >>> from wxscreen.training import LabelledMessage, corpus_sha256
+    >>> a = LabelledMessage(id="a", text="请尽快还款", label="collection_notice")
+    >>> b = LabelledMessage(id="b", text="好的", label="other")
+    >>> corpus_sha256([a, b]) == corpus_sha256([b, a])
+    True
+    """
     h = hashlib.sha256()
     for key in sorted(f"{r.id}\t{r.label.value if r.label else ''}\t{r.text}" for r in records):
         h.update(key.encode("utf-8"))

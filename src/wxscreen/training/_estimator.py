@@ -199,20 +199,39 @@ class WxScreenClassifier(ClassifierMixin, BaseEstimator):
         Returns
         -------
         numpy.ndarray of shape (n_samples, n_classes)
-            Rows sum to 1; columns follow :attr:`classes_`.
+            Rows sum to 1; columns follow :attr:`classes_`. The same numbers
+            as :attr:`Screening.scores <wxscreen.Screening.scores>` of
+            :meth:`Screener.classify_many <wxscreen.Screener.classify_many>`
+            with this model: the same features (the invisible-characters
+            feature included) and rule R0 (a message with no words, such as
+            ``"5000"`` or ``"[图片]"``, is ``other`` with probability 1; when
+            ``other`` is not among :attr:`classes_`, such a row keeps the
+            model's probabilities).
 
         Raises
         ------
         sklearn.exceptions.NotFittedError
             Before :meth:`fit`.
         """
-        from .._normalize import normalize
+        from .._screener import model_rows, model_view
 
         check_is_fitted(self, "bundle_")
         texts = _texts(X)
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return self.bundle_.predict_proba(self.bundle_.transform([normalize(t).text for t in texts]))
+        norms = [model_view(t) for t in texts]
+        live, rows = model_rows(self.bundle_, norms)
+        classes = [str(c) for c in self.classes_]
+        P = np.zeros((len(texts), len(classes)))
+        if Label.OTHER.value in classes:
+            P[:, classes.index(Label.OTHER.value)] = 1.0  # R0
+        else:  # nothing to put R0's answer in: the model speaks for every row
+            live, rows = list(range(len(texts))), self.bundle_.transform(
+                [n.text for n in norms], hidden=[n.invisible_in_words for n in norms]
+            )
+        if live:
+            P[live] = self.bundle_.predict_proba(rows)
+        return P
 
     def predict(self, X: Any) -> np.ndarray:
         """Return a label value per message.
