@@ -87,7 +87,13 @@ def _traditional(text: str, rng: random.Random) -> list[Op]:
     conv = _s2t(text)
     if len(conv) != len(text):  # phrase conversion changed the length: go character by character
         conv = "".join(c if len(c := _s2t(ch)) == 1 else ch for ch in text)
-    return [(i, i + 1, b) for i, (a, b) in enumerate(zip(text, conv, strict=True)) if a != b]
+    # only characters the normaliser's Traditional→Simplified step maps back (s2t gives 澄 → 澂, which
+    # t2s leaves as 澂: a different character, not an evasion of the same text)
+    from wxscreen import normalize
+
+    return [
+        (i, i + 1, b) for i, (a, b) in enumerate(zip(text, conv, strict=True)) if a != b and normalize(b).text == a
+    ]
 
 
 _VARIANT_WORDS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -126,8 +132,9 @@ def _cn_numerals(text: str, rng: random.Random) -> list[Op]:
 
     ops = []
     for m in _AMOUNT.finditer(text):
-        if m.start() and text[m.start() - 1] in "之零〇一二两三四五六七八九十百千万亿":
-            continue
+        before = text[m.start() - 1] if m.start() else ""
+        if before and (before in "之零〇一二两三四五六七八九十百千万亿-~～—–至到" or before.isdigit()):
+            continue  # a numeral word, or the upper end of a range (5-30元): rewriting it changes the reading
         mode = "up" if rng.random() < 0.3 else "low"
         ops.append((m.start(), m.end(), cn2an.an2cn(m.group(), mode)))
     return ops
