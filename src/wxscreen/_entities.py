@@ -91,6 +91,7 @@ import regex
 
 from ._mask import _mask_digits, mask_identifiers
 from ._normalize import NormalizedText, _nfkc_step, _strip_invisible, _t2s_converter, _t2s_step
+from .detectors._firstchars import with_lead_guard
 
 __all__ = ["ENTITY_TYPES", "LENDERS", "extract_entities", "entity_view"]
 
@@ -235,14 +236,20 @@ _TIME = (
 )
 _WHEN = rf"(?:{_DAYW}|{_WEEK}|{_THISM}|{_MEND}|{_WEND}|{_DATE}|{_DOM})"
 _SUFFIX = r"(?P<suf>\s?(?:之前|以前|前|为止|之内|内))"
-_DL_SUFFIX = regex.compile(rf"{_WHEN}{_TIME}?{_SUFFIX}")
+# behind the lookahead of their first characters (``with_lead_guard``, same matches): without it
+# ``regex`` walks the whole date/weekday/day alternation at every position of the text
+_DL_SUFFIX = regex.compile(with_lead_guard(rf"{_WHEN}{_TIME}?{_SUFFIX}"))
 _DL_PREFIX = regex.compile(
-    rf"(?:截止(?:到|日期|时间)?|最后还款日|还款日(?:期)?|最迟|最晚|宽限到|有效期至|到期日)\s?(?:为|是|:)?\s?"
-    rf"(?P<body>{_WHEN}{_TIME}?)"
+    with_lead_guard(
+        rf"(?:截止(?:到|日期|时间)?|最后还款日|还款日(?:期)?|最迟|最晚|宽限到|有效期至|到期日)\s?(?:为|是|:)?\s?"
+        rf"(?P<body>{_WHEN}{_TIME}?)"
+    )
 )
 _DL_ACTION = regex.compile(
-    rf"(?P<body>(?:{_DAYW}|{_THISM}|{_DATE}){_TIME}?)\s?(?:必须|务必|一定|要|需要|需|先|就|请|都)?\s?"
-    r"(?:还|结清|处理|转|付|缴|回复|联系|上传|提交|确认|办理|给)"
+    with_lead_guard(
+        rf"(?P<body>(?:{_DAYW}|{_THISM}|{_DATE}){_TIME}?)\s?(?:必须|务必|一定|要|需要|需|先|就|请|都)?\s?"
+        r"(?:还|结清|处理|转|付|缴|回复|联系|上传|提交|确认|办理|给)"
+    )
 )
 _DL_DURATION = regex.compile(
     r"(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})\s?(?P<u>分钟|个小时|小时|天|日|个工作日|工作日|周)(?P<suf>之内|内)"

@@ -8,7 +8,7 @@ import regex
 from wxscreen._normalize import normalize
 from wxscreen.detectors import default_detectors
 from wxscreen.detectors._base import _compile_guarded
-from wxscreen.detectors._firstchars import add_first_char_guards, first_chars
+from wxscreen.detectors._firstchars import add_first_char_guards, first_chars, with_lead_guard
 
 
 def test_guard_after_a_repeat_followed_by_an_alternation():
@@ -49,6 +49,30 @@ def test_continuation_after_a_group_and_escaped_characters():
     assert first_chars(r"\d+") is None
 
 
+def test_lead_guard_wraps_the_whole_pattern_in_its_first_characters():
+    assert with_lead_guard(r"今天|(?P<d>\d)号|明天") == r"今天|(?P<d>\d)号|明天"  # \d: first characters unknown
+    assert with_lead_guard(r"今天|明天(?P<h>[0-9])点") == r"(?=[今明])(?:今天|明天(?P<h>[0-9])点)"
+    assert with_lead_guard(r"\d+天") == r"\d+天"  # first characters unknown: unchanged
+    assert with_lead_guard(r"(?:今天)?前") == r"(?=[今前])(?:(?:今天)?前)"
+    assert with_lead_guard(r"a?") == r"a?"  # may match empty: unchanged
+    rx = regex.compile(with_lead_guard(r"x|(?P<n>[0-9])号"))
+    m = rx.search("约5号前")
+    assert m is not None and m.span() == (1, 3) and m.group("n") == "5"
+
+
+def test_entity_deadline_patterns_are_lead_guarded_and_keep_their_matches():
+    from wxscreen import _entities as E
+
+    texts = ["请于明天下午3点前还款", "截止日期为2025年3月15日", "本月20号前处理，周五前联系", "1.5倍 3-4 今早", "abc明早9:30还"]
+    for rx in (E._DL_SUFFIX, E._DL_PREFIX, E._DL_ACTION):
+        assert rx.pattern.startswith("(?=[")
+        plain = regex.compile(rx.pattern[rx.pattern.index("])(?:") + 5 : -1], rx.flags)
+        for t in texts:
+            assert [(m.span(), m.groupdict()) for m in plain.finditer(t)] == [
+                (m.span(), m.groupdict()) for m in rx.finditer(t)
+            ]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_random_patterns_keep_their_matches(seed):
     rng = random.Random(seed)
@@ -82,9 +106,13 @@ def test_random_patterns_keep_their_matches(seed):
         guarded = add_first_char_guards(src)
         changed += guarded != src
         a, b = regex.compile(src, regex.V0), regex.compile(guarded, regex.V0)
+        c = regex.compile(with_lead_guard(src), regex.V0)
         for t in texts:
             assert [m.span() for m in a.finditer(t, timeout=5)] == [m.span() for m in b.finditer(t, timeout=5)], (
                 src, guarded, t,
+            )
+            assert [m.span() for m in a.finditer(t, timeout=5)] == [m.span() for m in c.finditer(t, timeout=5)], (
+                src, t,
             )
     assert changed > 10
 

@@ -19,7 +19,8 @@ else:  # pragma: no cover
 from .._errors import DetectorSpecError
 from .._normalize import NormalizedText
 from .._resources import data_path
-from ._firstchars import add_first_char_guards
+from ._branches import alternatives
+from ._firstchars import add_first_char_guards, first_chars
 from ._prefilter import Formula, analyse, compile_check, save_memo, text_keys, unpack_formula
 from ._spec import DetectorSpec, PatternSpec, ScopeSpec
 
@@ -127,6 +128,8 @@ class Pattern:
         #: for texts holding no ``w`` at all (see :meth:`regex_for`).
         self._variants: dict[tuple[str, ...], regex.Pattern[str]] = {}
         self._checks: tuple[Callable[[frozenset[str]], bool], Callable[[frozenset[str]], bool]] | None = None
+        #: the alternatives every match starts with, each with its prefilter check (``_branches``), built on first use
+        self._pretest: tuple[tuple[Callable[[frozenset[str]], bool], _Regex], ...] | None = None
         #: Character sets every match must touch (see ``_prefilter``); a text
         #: missing one of them is skipped without running — or compiling — the regex.
         analysis = {field: analyse(src) for field, src in self._src.items()}
@@ -196,7 +199,7 @@ class Pattern:
 
     def __getstate__(self) -> dict[str, Any]:
         # the compiled prefilter checks are generated functions: rebuilt on first use after unpickling
-        return {**self.__dict__, "_checks": None}
+        return {**self.__dict__, "_checks": None, "_pretest": None}
 
     def _get_checks(self) -> tuple[Callable[[frozenset[str]], bool], Callable[[frozenset[str]], bool]]:
         """``(full, rest)``: :meth:`may_match` as one compiled test, and the same without ``required[0]``."""
@@ -219,6 +222,71 @@ class Pattern:
     def may_match_rest(self, keys: frozenset[str]) -> bool:
         """:meth:`may_match` for a text already known to touch ``required[0]`` (the detector's index)."""
         return self._get_checks()[1](keys)
+
+    def pretest(self) -> tuple[tuple[Callable[[frozenset[str]], bool], _Regex], ...]:
+        """The pattern's alternatives as ``(prefilter check, compiled regex)`` pairs, or ``()`` (built on first use).
+
+        Every match of :attr:`regex` starts with a match of one of them
+        (:func:`~wxscreen.detectors._branches.alternatives`), so a text where
+        none is found holds no match (see :meth:`may_start`). Empty when the
+        pattern is not such an alternation, when one of its alternatives starts
+        with a known character (``_firstchars``: the engine then skips most
+        positions of the whole alternation itself, and the pretest measured
+        slower), or when an alternative has no prefilter key (it would be
+        searched on every text, for nothing).
+        """
+        pre = self._pretest
+        if pre is None:
+            pre = self._pretest = self._build_pretest()
+        return pre
+
+    def _build_pretest(self) -> tuple[tuple[Callable[[frozenset[str]], bool], _Regex], ...]:
+        alts = alternatives(self._src["regex"])
+        if alts is None or any(first_chars(a) is not None for a in alts):
+            # an alternative with known first characters already lets the engine skip most
+            # positions of the whole alternation: searching the alternatives apart costs more
+            return ()
+        out = []
+        for src in alts:
+            _ok, req, blob = analyse(src)
+            if not req:
+                return ()
+            try:
+                rx = _compile_guarded(src)
+            except regex.error:
+                return ()
+            out.append((compile_check(req, unpack_formula(blob)), rx))
+        return tuple(out)
+
+    def may_start(self, text: str, keys: frozenset[str]) -> bool:
+        """Return False when no alternative of the pattern is found in ``text`` (so :attr:`regex` cannot match).
+
+        The alternatives are searched one by one, each only when the text
+        holds its prefilter keys: each alone often has a literal the
+        ``regex`` engine skips ahead to, which the whole alternation lacks.
+        True when the pattern has no pretest, and when a search runs past
+        ``PATTERN_TIMEOUT`` (the pattern then runs, under its own limit).
+
+        Parameters
+        ----------
+        text : str
+            The normalised text.
+        keys : frozenset of str
+            Its :func:`~wxscreen.detectors._prefilter.text_keys`.
+        """
+        pre = self._pretest
+        if pre is None:
+            pre = self.pretest()
+        if not pre:
+            return True
+        for check, rx in pre:
+            if check(keys):
+                try:
+                    if rx.search(text, timeout=PATTERN_TIMEOUT) is not None:
+                        return True
+                except TimeoutError:
+                    return True
+        return False
 
     def regex_for(self, text: str, present: dict[str, bool]) -> _Regex | None:
         """The cue regex to run on ``text``: :attr:`regex`, or an equivalent cheaper one, or None.
@@ -688,7 +756,7 @@ class PatternDetector:
             if not checks[1](keys):
                 continue
             rx = pat.regex_for(text, present) if pat._guards else pat._compiled.get("regex") or pat.regex
-            if rx is None:
+            if rx is None or not pat.may_start(text, keys):
                 continue
             matches = []
             try:

@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-__all__ = ["add_first_char_guards", "first_chars"]
+__all__ = ["add_first_char_guards", "first_chars", "with_lead_guard"]
 
 #: Guards with more characters than this are left out (they would filter little).
 _MAX_GUARD = 1000
@@ -313,6 +313,36 @@ def _char_class(chars: frozenset[str]) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
+def with_lead_guard(source: str) -> str:
+    """Return ``source`` behind the lookahead of its first characters, ``(?=[F])(?:source)`` (same matches).
+
+    The ``regex`` engine tries a pattern at every position of the text; for
+    some patterns (an alternation of optional named parts, as the deadline
+    patterns of ``_entities``) it does not skip positions whose character no
+    match can start with, and each try walks the whole alternation. The guard
+    fails such a position after one character test. Exact for the same
+    reason as :func:`add_first_char_guards`: every match starts with a
+    character of ``F`` and the guard is a non-capturing lookahead, so spans
+    and groups are unchanged.
+
+    Parameters
+    ----------
+    source : str
+        A regular expression compiled with ``regex.V0`` and no flags (not
+        case-insensitive: ``F`` would miss the other cases).
+
+    Returns
+    -------
+    str
+        The guarded source, or ``source`` itself when its first characters
+        are unknown, too many, or it may match the empty string.
+    """
+    chars = first_chars(source)
+    if chars is None or len(chars) > _MAX_GUARD:
+        return source
+    return f"(?={_char_class(chars)})(?:{source})"
+
+
 def add_first_char_guards(source: str) -> str:
     """Return ``source`` with first-character guards after repeats and before alternatives (same matches).
 
