@@ -89,6 +89,7 @@ from typing import Any
 
 import regex
 
+from ._clock import wall_clock
 from ._mask import _mask_digits, mask_identifiers
 from ._normalize import NormalizedText, _nfkc_step, _strip_invisible, _t2s_converter, _t2s_step
 from .detectors._firstchars import with_lead_guard
@@ -568,14 +569,11 @@ def _resolve(m: regex.Match[str], now: dt.datetime | None) -> dt.datetime | None
     if h is None:
         return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
     mi = _small(g.get("mi")) or _small(g.get("mi2")) or 0
-    evening = g.get("ap") in ("下午", "晚上") or (g.get("dayw") or "").endswith("晚")
-    if evening and h < 12:
-        h += 12
-    if h == 24:
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)
+    # 今晚12点 / 晚上0点 → 00:00 of the next day, 中午1点 → 13:00 (one rule with the chat parser)
+    h, days = wall_clock(h, g.get("ap") or g.get("dayw"))
     if not (0 <= h <= 23 and 0 <= mi <= 59):
         return None
-    return dt.datetime.combine(day, dt.time(h, mi), tzinfo=tz)
+    return dt.datetime.combine(day + dt.timedelta(days=days), dt.time(h, mi), tzinfo=tz)
 
 
 _DL_HINT_SUFFIX = regex.compile(r"前|内|为止")
@@ -826,7 +824,8 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
             elif h.type == "case_number":  # an identifier too: first and last 4 digits (_mask.py)
                 text = _mask_digits(text)
                 value = _mask_digits(value)
-            elif h.type == "url":
+            elif h.type == "url":  # a phone or ID number in the query string (?phone=138…)
                 text = mask_identifiers(text)
+                value = mask_identifiers(value)
         out.append({"type": h.type, "start": s, "end": e, "text": text, "value": value})
     return out
