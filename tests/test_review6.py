@@ -70,3 +70,68 @@ def test_chat_times_and_deadlines_share_the_rule():
     assert _parse_time("3月9日 晚上12:00", now)[0] == dt.datetime(2026, 3, 10, 0, 0)
     assert _parse_time("3月9日 中午1:30", now)[0] == dt.datetime(2026, 3, 9, 13, 30)
     assert _parse_time("3月9日 24:00", now)[0] is None
+
+
+# --- item 3: identifiers found on the normalised text are masked in every output
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("微信号码：zhang_8899，转账给我", "zhang_8899"),
+        ("微信是zhang_8899，转账给我", "zhang_8899"),
+        ("微信号為zhang_8899，轉賬給我", "zhang_8899"),
+        ("加微信號：zhang_8899转账给我", "zhang_8899"),
+        ("绿泡泡zhang_8899转账给我", "zhang_8899"),
+        ("wechat: zhang_8899 转账给我", "zhang_8899"),
+        ("电报号zhang_8899转账给我", "zhang_8899"),
+        ("卫星号zhang_8899转账给我", "zhang_8899"),
+        ("加V❤信zhang_8899转账给我", "ang_88"),
+        ("扣扣号：123456789 转账给我", "345678"),
+        ("加微信138·0000·1234转账给我", "0000"),
+        ("加微信①③⑧⓪⓪⓪⓪①②③④转账给我", "⓪⓪⓪⓪"),
+        ("加微信 一三八零零零零一二三四 转账给我", "零零零零"),
+    ],
+)
+def test_identifiers_are_masked_in_evidence_and_mask_identifiers(screener, text, secret):
+    masked = wxscreen.mask_identifiers(text)
+    assert secret not in masked and len(masked) == len(text)
+    r = screener.classify(text)
+    assert r.flags, "the reproducer is a flagged transfer request"
+    dumped = r.model_dump_json()
+    assert secret not in dumped
+
+
+def test_normalised_masking_keeps_four_and_four_digits():
+    assert wxscreen.mask_identifiers("加微信①③⑧⓪⓪⓪⓪①②③④") == "加微信①③*******③④"
+    assert wxscreen.mask_identifiers("电话138·0000·1234") == "电话138·0***·1234"
+    assert wxscreen.mask_identifiers("①③⑧⓪⓪⓪⓪①②③④") == "①③⑧⓪***①②③④"
+
+
+@pytest.mark.parametrize(
+    "text", ["欠款一千万元，请尽快还款", "欠款三千五百万", "请于2024年3月5日前还款", "逾期三十五天", "我们一定会处理"]
+)
+def test_amounts_dates_and_words_are_not_masked(text):
+    assert wxscreen.mask_identifiers(text) == text
+
+
+def test_chat_message_text_masks_a_handle_after_a_field_word():
+    chat = "客服 2024/3/5 10:12\n微信号码：zhang_8899，转账给我\n"
+    r = wxscreen.screen_chat(chat)
+    assert "zhang_8899" not in r.model_dump_json()
+
+
+def test_handle_cues_are_one_list():
+    from wxscreen import _entities, _mask
+
+    assert _mask.HANDLE_CUE in _entities._HANDLE.pattern and _mask.HANDLE_CUE in _mask._HANDLE.pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["直接转到这个卡 6222 8888 0000 7899 户名周某，有问题打我电话13800000000。", "加微信①③⑧⓪⓪⓪⓪①②③④转账",
+     "卫星号zhang_8899", "加微信 一三八零零零零一二三四", "卡号6222****0000"],
+)
+def test_masking_twice_changes_nothing(text):
+    once = wxscreen.mask_identifiers(text)
+    assert wxscreen.mask_identifiers(once) == once

@@ -90,7 +90,7 @@ from typing import Any
 import regex
 
 from ._clock import wall_clock
-from ._mask import _mask_digits, mask_identifiers
+from ._mask import HANDLE_CUE, HANDLE_GLUE, _mask_digits, mask_identifiers
 from ._normalize import NormalizedText, _nfkc_step, _strip_invisible, _t2s_converter, _t2s_step
 from .detectors._firstchars import with_lead_guard
 
@@ -191,12 +191,8 @@ _ID = regex.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])", _I)
 _CARD = regex.compile(r"(?<![0-9A-Za-z*\-])\d(?:[ -]?\d){11,22}(?![0-9A-Za-z*])")
 _CARD_MASKED = regex.compile(r"(?<![0-9A-Za-z*\-])\d{4}(?:[ -]?[*xX]{2,8}){1,3}[ -]?\d{4}(?![0-9*])")
 _HANDLE = regex.compile(
-    r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+电飞])(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|qq|扣扣|企鹅号?"
-    r"|支付宝|zfb|alipay|telegram|纸飞机|飞机号|电报号?|(?<![A-Za-z])tg(?![A-Za-z])"
-    r"|(?:加|\+)\s?v(?![A-Za-z])|(?<![A-Za-z])v(?=\s?:))"
-    # where to look it up: telegram搜 fastloan_bot, 微信上加 zhang_88 (as in _mask._HANDLE)
-    r"(?:上|里面?)?(?:搜索?|搜一下|查找|找|加|联系|私聊|私信)?"
-    r"(?:号码?|账号|账户|id)?\s{0,2}(?:是|为)?\s{0,2}:?\s{0,2}@?"
+    # one cue list with masking (_mask.HANDLE_CUE / HANDLE_GLUE: 微信号码：, 微信是, 绿泡泡, 卫星号 …)
+    r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+电飞卫])" + HANDLE_CUE + HANDLE_GLUE +
     r"(?P<h>[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,4}"
     r"|[A-Za-z][A-Za-z0-9_\-]{3,29}(?![A-Za-z0-9_\-@])"
     r"|\d{5,12}(?![0-9A-Za-z_\-@*]))",
