@@ -135,3 +135,55 @@ def test_handle_cues_are_one_list():
 def test_masking_twice_changes_nothing(text):
     once = wxscreen.mask_identifiers(text)
     assert wxscreen.mask_identifiers(once) == once
+
+
+# --- item 11: amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts", "span"),
+    [
+        ("欠款1千万元", [10_000_000.0], "1千万元"),
+        ("欠款10万零500元", [100_500.0], "10万零500元"),
+        ("你欠我们1亿元", [100_000_000.0], "1亿元"),
+        ("欠款1万2千元", [12_000.0], "1万2千元"),
+        ("欠款2万5千元", [25_000.0], "2万5千元"),
+        ("还款12万3千4百元", [123_400.0], "12万3千4百元"),
+        ("欠款1万2", [12_000.0], "1万2"),
+        ("欠款12,345元", [12_345.0], "12,345元"),
+        ("欠款1,000万元", [10_000_000.0], "1,000万元"),
+    ],
+)
+def test_amount_values_and_spans(raw_screener, text, amounts, span):
+    r = raw_screener.classify(text)
+    assert _typed(r, "amount") == amounts
+    assert [e.text for e in r.entities if e.type == "amount"] == [span]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "欠款1,2345元",  # not a thousands grouping: no amount is guessed
+        "欠款12,34元",
+        "把钱转到我个人卡6222·0212·3456·7890上",
+        "扣 扣 12345678 转给我",
+        "Q Q: 123456 转给我",
+    ],
+)
+def test_no_amount(raw_screener, text):
+    assert _typed(raw_screener.classify(text), "amount") == []
+
+
+def test_spaced_qq_cue_gives_a_masked_handle(screener):
+    r = screener.classify("扣 扣 12345678 转给我")
+    assert [(e.type, e.value) for e in r.entities] == [("account_handle", "12****78")]
+
+
+def test_month_thirteen_is_no_date(raw_screener):
+    assert _typed(raw_screener.classify("请于13月5日前还款", now=NOW), "deadline") == []
+    assert _typed(raw_screener.classify("请于3月5日前还款", now=NOW), "deadline") == [dt.datetime(2026, 3, 5, 23, 59, 59)]
+
+
+def test_a_number_masked_upstream_with_full_width_stars_is_left_alone():
+    text = "加ＱＱ：６６８＊＊＊＊２１领取任务"
+    assert wxscreen.mask_identifiers(text) == text

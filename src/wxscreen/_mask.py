@@ -30,7 +30,7 @@ _DIGITS = regex.compile(
 #: normalised text (:func:`wxscreen.normalize`), where 绿泡泡/wechat/V❤信 have become 微信,
 #: 扣扣号 qq号, 卫星号 微信号 and 电报号 telegram.
 HANDLE_CUE = (
-    r"(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|卫星号|qq|扣扣|企鹅号?"
+    r"(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|卫星号|qq|扣\s?扣|(?<![A-Za-z])q\s[qQ](?![A-Za-z])|企鹅号?"
     r"|支付宝|zfb|alipay|telegram|纸飞机|飞机号|电报号?|(?<![A-Za-z])tg(?![A-Za-z])"
     r"|(?:加|\+)\s?v(?![A-Za-z])|(?<![A-Za-z])v(?=\s?[:：]))"
 )
@@ -93,6 +93,11 @@ _NORM_HINT = regex.compile(
 )
 
 
+def _masked_already(text: str, a: int, b: int) -> bool:
+    """Whether ``text[a:b]`` holds a star (``*``, full-width ``＊``, small ``﹡``): masked upstream."""
+    return any(c in "*\uff0a\ufe61" for c in text[a:b])
+
+
 def _hide_from(text: str, out: list[str], norm: Any, a: int, b: int, masked: str) -> None:
     """Star, in ``out``, the raw characters behind the ``*`` of ``masked`` (normalised ``[a, b)``).
 
@@ -139,7 +144,7 @@ def _mask_normalized(text: str, out: list[str]) -> None:
         if "*" in chunk and sum(c.isdigit() for c in chunk) <= 8:
             continue
         ra, rb = norm.raw_span(m.start(), m.end())
-        if "*" in text[ra:rb]:
+        if _masked_already(text, ra, rb):
             continue  # masked already (6222****0000, 1380***0000): the raw pass above has judged it
         if any(c in _NUMERAL_UNITS for c in text[ra:rb]):
             continue  # 一千万元, 三千五百万: an amount written in numerals
@@ -147,7 +152,7 @@ def _mask_normalized(text: str, out: list[str]) -> None:
     for m in _HANDLE.finditer(t):
         a, b = m.span("h")
         ra, rb = norm.raw_span(a, b)
-        if "*" in text[ra:rb] or any(c in _NUMERAL_UNITS for c in text[ra:rb]):
+        if _masked_already(text, ra, rb) or any(c in _NUMERAL_UNITS for c in text[ra:rb]):
             continue
         n = b - a
         _hide_from(text, out, norm, a, b, "".join("*" if 2 <= k < n - 2 else "-" for k in range(n)))
