@@ -121,7 +121,7 @@ def _hide_from(text: str, out: list[str], norm: Any, a: int, b: int, masked: str
                     out[i] = "*"
 
 
-def _mask_normalized(text: str, out: list[str]) -> None:
+def _mask_normalized(text: str, out: list[str], norm: Any = None) -> None:
     """Mask, in ``out``, the identifiers found on the fully normalised text.
 
     :func:`wxscreen.normalize` maps what the raw-text patterns miss — circled
@@ -133,9 +133,10 @@ def _mask_normalized(text: str, out: list[str]) -> None:
     """
     if text.isascii() and not _NORM_HINT.search(text):
         return  # normalisation changes nothing an ASCII pattern above has not seen
-    from ._normalize import normalize  # lazy: _normalize is heavier than this module
+    if norm is None or norm.raw is not text:
+        from ._normalize import normalize  # lazy: _normalize is heavier than this module
 
-    norm = normalize(text)
+        norm = normalize(text)
     t = norm.text
     for m in _DIGITS.finditer(t):
         chunk = m.group()
@@ -146,6 +147,8 @@ def _mask_normalized(text: str, out: list[str]) -> None:
         ra, rb = norm.raw_span(m.start(), m.end())
         if _masked_already(text, ra, rb):
             continue  # masked already (6222****0000, 1380***0000): the raw pass above has judged it
+        if _DATE.match(_fold(text[ra:rb])):
+            continue  # a date whose separators normalisation dropped (2024-03-05 → 20240305)
         if any(c in _NUMERAL_UNITS for c in text[ra:rb]):
             continue  # 一千万元, 三千五百万: an amount written in numerals
         _hide_from(text, out, norm, m.start(), m.end(), _mask_digits(chunk))
@@ -196,6 +199,11 @@ def mask_identifiers(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"mask_identifiers() expects a str, got {type(text).__name__}")
+    return _mask_identifiers(text)
+
+
+def _mask_identifiers(text: str, norm: Any = None) -> str:
+    """:func:`mask_identifiers`, reusing ``norm`` (``normalize(text)``) when the caller has it."""
     if not text:
         return text
     folded = _fold(text)
@@ -214,7 +222,7 @@ def mask_identifiers(text: str) -> str:
         a, b = m.span("h")
         for i in range(a + 2, b - 2):
             out[i] = "*"
-    _mask_normalized(text, out)
+    _mask_normalized(text, out, norm)
     if "号" in folded or "號" in folded:
         spans = [m.span() for m in _COURT.finditer(folded)] + [m.span("h") for m in _CASE.finditer(folded)]
         for a, b in spans:
