@@ -187,3 +187,17 @@ def test_month_thirteen_is_no_date(raw_screener):
 def test_a_number_masked_upstream_with_full_width_stars_is_left_alone():
     text = "加ＱＱ：６６８＊＊＊＊２１领取任务"
     assert wxscreen.mask_identifiers(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("每月只还利息约180元，6个月后再还本金", [180.0]),  # a Chinese comma ends the clause
+        ("您当前欠款5,420元，6月15日前结清仅需4,600元", [5420.0, 4600.0]),
+        ("您本次还款３，３１８．７５元，１０月账单已出", [3318.75]),
+        ("你先转我3000 千万别告诉爸妈", [3000.0]),  # 千万别: "by all means", no multiplier
+        ("欠款本金5萬8千多", [58000.0]),
+    ],
+)
+def test_commas_and_multipliers_in_context(raw_screener, text, amounts):
+    assert _typed(raw_screener.classify(text), "amount") == amounts

@@ -265,7 +265,8 @@ _OVERDUE_FIELD = regex.compile(r"逾期天数\s?(?:为|是)?\s?:?\s?(?P<n>\d{1,4
 
 # --- amounts
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,12}(?:\.\d{1,2})?)"
-_MULT = r"(?:千万|百万|亿|万|千|百|k|w)(?![A-Za-z])"
+# 千万 before 别/不/要… is "by all means" (转我3000 千万别告诉爸妈), no multiplier
+_MULT = r"(?:千万(?![别不要莫记勿])|百万|亿|万|千(?!万[别不要莫记勿])|百|k|w)(?![A-Za-z])"
 _AMOUNT = regex.compile(
     r"(?P<cur>(?:人民币|rmb|cny|¥)\s?)?"
     rf"(?P<a>{_NUM})(?:\s?(?P<ma>{_MULT})"
@@ -684,15 +685,19 @@ def _arabic(num: str, mult: str | None, tail: str | None, more: str | None = Non
 # A digit group joined to another digit by one of these is part of a longer number: a date or
 # time (3/15, 18:00), a grouped card or phone (6222·0212·3456·7890, 138_0000), or a number with
 # an invalid thousands grouping (1,2345 / 12,34 — a typo for 12,345 or for 1,234.5? no amount is
-# guessed; a valid grouping 12,345 is one match of _NUM and never reaches this test).
-_JOINERS = frozenset(".:/-,·•・_")
+# guessed; a valid grouping 12,345 is one match of _NUM and never reaches this test). Only an
+# ASCII comma in the raw text joins: a Chinese ， (NFKC ",") ends a clause (还款180元，6个月后).
+_JOINERS = frozenset(".:/-·•・_")
 
 
 def _money_context(t: str, a: int) -> bool:
     return bool(_MONEY_CUE.search(_clause_before(t, a, 8)))
 
 
-def _find_amounts(t: str, cl: _Claims, out: list[_Hit], digits: bool = True) -> None:
+def _find_amounts(
+    t: str, cl: _Claims, out: list[_Hit], digits: bool = True, commas: frozenset[int] = frozenset()
+) -> None:
+    """Find amounts; ``commas`` are the offsets in ``t`` of commas that were ASCII in the raw text."""
     for m in _AMOUNT.finditer(t) if digits else ():  # every arabic amount has a digit
         a, b = m.span()
         if m.group("unit") is None and m.group("b") is None and t[b - 1 : b].isspace():
@@ -703,11 +708,11 @@ def _find_amounts(t: str, cl: _Claims, out: list[_Hit], digits: bool = True) -> 
         nxt = t[b] if b < len(t) else ""
         if prev and prev.isascii() and (prev.isalnum() or prev in "_*#@+"):
             continue
-        if prev and prev in _JOINERS and a > 1 and t[a - 2].isdigit():
+        if (prev in _JOINERS or (prev == "," and a - 1 in commas)) and a > 1 and t[a - 2].isdigit():
             continue
         if nxt and ((nxt.isascii() and (nxt.isalnum() or nxt in "_%*@")) or nxt in "%‰"):
             continue
-        if nxt and nxt in _JOINERS and t[b + 1 : b + 2].isdigit():
+        if nxt and (nxt in _JOINERS or (nxt == "," and b in commas)) and t[b + 1 : b + 2].isdigit():
             continue
         marked = bool(m.group("cur") or m.group("unit") or m.group("ma") or m.group("mb"))
         if not marked:
@@ -834,7 +839,10 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
     _find_lenders(t, cl, hits)
     _find_deadlines(t, now, cl, hits)
     _find_overdue(t, cl, hits)
-    _find_amounts(t, cl, hits, digits)
+    commas = frozenset(i for i, c in enumerate(t) if c == "," and raw[view.raw_span(i, i + 1)[0]] == ",") if (
+        "," in t
+    ) else frozenset()
+    _find_amounts(t, cl, hits, digits, commas)
     hits.sort(key=lambda h: (h.start, h.end))
     out: list[dict[str, Any]] = []
     for h in hits:
