@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from ._clock import wall_clock
 from ._errors import InvalidInputError
 from ._models import RISKY_LABELS, ChatMessage, ChatQuote, ChatScreening, Label, Screening
 
@@ -270,8 +271,12 @@ def _parse_time(
     if not m:
         return None, day
     hour, minute, sec = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
-    if hour == 12 and regex.search(r"晚上|深夜|半夜", ts):
-        # 晚上12:00 is midnight at the end of that day, i.e. 00:00 of the next one
+    if hour > 23:
+        return None, day  # a WeChat timestamp never says 24:00
+    part = regex.search(r"上午|中午|下午|傍晚|晚上|深夜|半夜|凌晨|早上", ts)
+    hour, days = wall_clock(hour, part.group() if part else None)  # shared with deadlines (_clock.py)
+    if days and part is not None:
+        # 晚上12:00 (or 0:00) is midnight at the end of that day, i.e. 00:00 of the next one
         plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), "00:" + m.group(0).split(":", 1)[1], 1))
         when, sets = _parse_time(plain, now, day)
         if when is None:
@@ -280,12 +285,6 @@ def _parse_time(
         if _bare_clock(plain) and day is None and now is not None and when > now:
             when -= dt.timedelta(days=1)  # midnight at the end of yesterday, not of today
         return when, sets
-    if regex.search(r"下午|晚上|傍晚", ts) and hour < 12:
-        hour += 12
-    elif regex.search(r"中午", ts) and hour < 11:
-        hour += 12
-    elif regex.search(r"上午|凌晨|早上", ts) and hour == 12:
-        hour = 0
     if hour > 23 or minute > 59 or sec > 59:
         return None, day
     date: dt.date | None = None

@@ -22,8 +22,12 @@ Span conventions (``raw[start:end]``; the fixture set
 
 ``amount``
     currency prefix (¥/￥/RMB/CNY/人民币) if present, the number (Arabic with
-    optional thousands commas and decimals, ``万/千/k/w`` multipliers, ``1万2``;
-    or Chinese numerals), and the unit (元/块/块钱/圆/元整) if present. Value:
+    optional thousands commas and decimals, ``亿/千万/百万/万/千/k/w`` multipliers,
+    ``1万2``, and mixed forms read with cn2an: ``1万2千``, ``10万零500``; or
+    Chinese numerals), and the unit (元/块/块钱/圆/元整) if present. A number
+    with an invalid thousands grouping (``1,2345``, ``12,34``) is no amount
+    (no reading is guessed), nor is a digit group joined to another digit by
+    ``.:/-,·_`` (dates, times, ``6222·0212·3456·7890``). Value:
     yuan as ``float``; a colloquial range (两三千, 1500-2000元) is a
     ``(low, high)`` tuple. A bare number counts only with a money word just
     before it (还/欠/借/转/付/减免/金额…); percentages, rates (万五), counts
@@ -39,7 +43,9 @@ Span conventions (``raw[start:end]``; the fixture set
     还款日为/最迟/宽限到 (prefix excluded); or a day word or date directly
     followed by an action (``今天结清``, ``3/15 还1000元``). Value: a
     ``datetime`` when the date is absolute or resolvable from ``now`` (a date
-    without a time means the end of that day, 23:59:59), else ``None``. It
+    without a time means the end of that day, 23:59:59; 今晚12点/今晚0点 is
+    00:00 of the next day and 中午1点 13:00, by the chat parser's rule in
+    ``_clock.wall_clock``), else ``None``. It
     carries ``now``'s ``tzinfo`` (aware for an aware ``now``, naive for a naive
     one or none), whether relative (``3天内``) or absolute (``12月5日前``).
 ``lender``
@@ -89,7 +95,8 @@ from typing import Any
 
 import regex
 
-from ._mask import _mask_digits, mask_identifiers
+from ._clock import wall_clock
+from ._mask import HANDLE_CUE, HANDLE_GLUE, _mask_digits, mask_identifiers
 from ._normalize import NormalizedText, _nfkc_step, _strip_invisible, _t2s_converter, _t2s_step
 from .detectors._firstchars import with_lead_guard
 
@@ -187,15 +194,11 @@ _URL = regex.compile(
     _I,
 )
 _ID = regex.compile(r"(?<![0-9A-Za-z])\d{17}[\dX](?![0-9A-Za-z])", _I)
-_CARD = regex.compile(r"(?<![0-9A-Za-z*\-])\d(?:[ -]?\d){11,22}(?![0-9A-Za-z*])")
+_CARD = regex.compile(r"(?<![0-9A-Za-z*\-·])\d(?:[ \-·]?\d){11,22}(?![0-9A-Za-z*])")
 _CARD_MASKED = regex.compile(r"(?<![0-9A-Za-z*\-])\d{4}(?:[ -]?[*xX]{2,8}){1,3}[ -]?\d{4}(?![0-9*])")
 _HANDLE = regex.compile(
-    r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+电飞])(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|qq|扣扣|企鹅号?"
-    r"|支付宝|zfb|alipay|telegram|纸飞机|飞机号|电报号?|(?<![A-Za-z])tg(?![A-Za-z])"
-    r"|(?:加|\+)\s?v(?![A-Za-z])|(?<![A-Za-z])v(?=\s?:))"
-    # where to look it up: telegram搜 fastloan_bot, 微信上加 zhang_88 (as in _mask._HANDLE)
-    r"(?:上|里面?)?(?:搜索?|搜一下|查找|找|加|联系|私聊|私信)?"
-    r"(?:号码?|账号|账户|id)?\s{0,2}(?:是|为)?\s{0,2}:?\s{0,2}@?"
+    # one cue list with masking (_mask.HANDLE_CUE / HANDLE_GLUE: 微信号码：, 微信是, 绿泡泡, 卫星号 …)
+    r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+电飞卫])" + HANDLE_CUE + HANDLE_GLUE +
     r"(?P<h>[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,4}"
     r"|[A-Za-z][A-Za-z0-9_\-]{3,29}(?![A-Za-z0-9_\-@])"
     r"|\d{5,12}(?![0-9A-Za-z_\-@*]))",
@@ -223,7 +226,7 @@ _CN_SMALL = "零〇一二两三四五六七八九十"
 _DAYW = r"(?P<dayw>今天|今日|今晚|今早|明天|明日|明晚|明早|后天)"
 _WEEK = r"(?P<wk>(?P<wkp>本周|这周|下周|周|星期|礼拜)(?P<wkd>[一二三四五六日天]))"
 _DATE = (
-    r"(?P<date>(?:(?P<y>(?:19|20)\d{2})\s?[年/.\-]\s?)?(?P<m>1[0-2]|0?[1-9])\s?(?:月|/|\.|-)\s?"
+    r"(?P<date>(?:(?P<y>(?:19|20)\d{2})\s?[年/.\-]\s?)?(?<![0-9])(?P<m>1[0-2]|0?[1-9])\s?(?:月|/|\.|-)\s?"
     r"(?P<d>3[01]|[12]\d|0?[1-9])(?![0-9])(?:\s?(?:日|号))?)"
 )
 _THISM = r"(?P<thism>(?:本月|这个月|当月)(?P<td>3[01]|[12]\d|0?[1-9])\s?(?:日|号))"
@@ -262,10 +265,14 @@ _OVERDUE_FIELD = regex.compile(r"逾期天数\s?(?:为|是)?\s?:?\s?(?P<n>\d{1,4
 
 # --- amounts
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,12}(?:\.\d{1,2})?)"
-_MULT = r"(?:万|千|百|k|w)(?![A-Za-z])"
+# 千万 before 别/不/要… is "by all means" (转我3000 千万别告诉爸妈), no multiplier
+_MULT = r"(?:千万(?![别不要莫记勿])|百万|亿|万|千(?!万[别不要莫记勿])|百|k|w)(?![A-Za-z])"
 _AMOUNT = regex.compile(
     r"(?P<cur>(?:人民币|rmb|cny|¥)\s?)?"
-    rf"(?P<a>{_NUM})(?:\s?(?P<ma>{_MULT})(?P<tail>\d(?![0-9]|[.,]\d))?)?"
+    rf"(?P<a>{_NUM})(?:\s?(?P<ma>{_MULT})"
+    # the rest of a mixed number, read with cn2an: 1万2千, 12万3千4百, 10万零500; or one digit (1万2)
+    r"(?:(?P<more>(?:\d{1,4}[千百十]){1,3}(?:零?\d{1,3}(?![0-9]))?|零\d{1,4}(?![0-9]))"
+    r"|(?P<tail>\d(?![0-9]|[.,]\d)))?)?"
     rf"(?:\s?(?:-|~|～|到|至)\s?(?P<cur2>¥\s?)?(?P<b>{_NUM})(?:\s?(?P<mb>{_MULT}))?)?"
     r"(?P<unit>\s?(?:元整|元|块钱|块|圆|rmb(?![A-Za-z])))?",
     _I,
@@ -412,7 +419,7 @@ def _find_cards(t: str, cl: _Claims, out: list[_Hit]) -> None:
         # of 5 digits or more (6222…1113 138 0000), never a group cut off one long number
         found = False
         for cut in range(len(run) - 1, 0, -1):
-            if run[cut] not in " -":
+            if run[cut] not in " -·":
                 continue
             d = _digits(run[:cut])
             if len(d) < 16:
@@ -568,14 +575,11 @@ def _resolve(m: regex.Match[str], now: dt.datetime | None) -> dt.datetime | None
     if h is None:
         return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
     mi = _small(g.get("mi")) or _small(g.get("mi2")) or 0
-    evening = g.get("ap") in ("下午", "晚上") or (g.get("dayw") or "").endswith("晚")
-    if evening and h < 12:
-        h += 12
-    if h == 24:
-        return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=tz)
+    # 今晚12点 / 晚上0点 → 00:00 of the next day, 中午1点 → 13:00 (one rule with the chat parser)
+    h, days = wall_clock(h, g.get("ap") or g.get("dayw"))
     if not (0 <= h <= 23 and 0 <= mi <= 59):
         return None
-    return dt.datetime.combine(day, dt.time(h, mi), tzinfo=tz)
+    return dt.datetime.combine(day + dt.timedelta(days=days), dt.time(h, mi), tzinfo=tz)
 
 
 _DL_HINT_SUFFIX = regex.compile(r"前|内|为止")
@@ -653,10 +657,22 @@ def _find_overdue(t: str, cl: _Claims, out: list[_Hit]) -> None:
             out.append(_Hit("overdue_days", a, b, int(m.group("n"))))
 
 
-_MULT_VALUE = {"万": 10000.0, "w": 10000.0, "千": 1000.0, "k": 1000.0, "百": 100.0}
+_MULT_VALUE = {
+    "亿": 1e8, "千万": 1e7, "百万": 1e6, "万": 10000.0, "w": 10000.0, "千": 1000.0, "k": 1000.0, "百": 100.0
+}
 
 
-def _arabic(num: str, mult: str | None, tail: str | None) -> float:
+def _arabic(num: str, mult: str | None, tail: str | None, more: str | None = None) -> float | None:
+    """The yuan of ``num`` times ``mult`` (1千万 → 1e7, 1亿 → 1e8) plus ``tail`` (1万2 → 12000).
+
+    ``more`` is the rest of a mixed Arabic/Chinese number (1万 + 2千, 10万 + 零500),
+    read with cn2an's ``smart`` mode; None when cn2an cannot read it or the rest
+    is not smaller than the leading part (then it is no one amount).
+    """
+    if more and mult:
+        head = float(num.replace(",", "")) * _MULT_VALUE[mult.lower()]
+        whole = _cn_number(num.replace(",", "") + mult + more)
+        return whole if whole is not None and head < whole < head + _MULT_VALUE[mult.lower()] else None
     v = float(num.replace(",", ""))
     if mult:
         f = _MULT_VALUE[mult.lower()]
@@ -666,11 +682,22 @@ def _arabic(num: str, mult: str | None, tail: str | None) -> float:
     return v
 
 
+# A digit group joined to another digit by one of these is part of a longer number: a date or
+# time (3/15, 18:00), a grouped card or phone (6222·0212·3456·7890, 138_0000), or a number with
+# an invalid thousands grouping (1,2345 / 12,34 — a typo for 12,345 or for 1,234.5? no amount is
+# guessed; a valid grouping 12,345 is one match of _NUM and never reaches this test). Only an
+# ASCII comma in the raw text joins: a Chinese ， (NFKC ",") ends a clause (还款180元，6个月后).
+_JOINERS = frozenset(".:/-·•・_")
+
+
 def _money_context(t: str, a: int) -> bool:
     return bool(_MONEY_CUE.search(_clause_before(t, a, 8)))
 
 
-def _find_amounts(t: str, cl: _Claims, out: list[_Hit], digits: bool = True) -> None:
+def _find_amounts(
+    t: str, cl: _Claims, out: list[_Hit], digits: bool = True, commas: frozenset[int] = frozenset()
+) -> None:
+    """Find amounts; ``commas`` are the offsets in ``t`` of commas that were ASCII in the raw text."""
     for m in _AMOUNT.finditer(t) if digits else ():  # every arabic amount has a digit
         a, b = m.span()
         if m.group("unit") is None and m.group("b") is None and t[b - 1 : b].isspace():
@@ -681,11 +708,11 @@ def _find_amounts(t: str, cl: _Claims, out: list[_Hit], digits: bool = True) -> 
         nxt = t[b] if b < len(t) else ""
         if prev and prev.isascii() and (prev.isalnum() or prev in "_*#@+"):
             continue
-        if prev and prev in ".:/-" and a > 1 and t[a - 2].isdigit():
+        if (prev in _JOINERS or (prev == "," and a - 1 in commas)) and a > 1 and t[a - 2].isdigit():
             continue
         if nxt and ((nxt.isascii() and (nxt.isalnum() or nxt in "_%*@")) or nxt in "%‰"):
             continue
-        if nxt in ".:/-" and t[b + 1 : b + 2].isdigit():
+        if nxt and (nxt in _JOINERS or (nxt == "," and b in commas)) and t[b + 1 : b + 2].isdigit():
             continue
         marked = bool(m.group("cur") or m.group("unit") or m.group("ma") or m.group("mb"))
         if not marked:
@@ -699,11 +726,13 @@ def _find_amounts(t: str, cl: _Claims, out: list[_Hit], digits: bool = True) -> 
                 continue
         elif not m.group("unit") and not m.group("cur") and _NON_MONEY_AFTER.match(t, b):
             continue
-        va = _arabic(m.group("a"), m.group("ma") or m.group("mb"), m.group("tail"))
+        va = _arabic(m.group("a"), m.group("ma") or m.group("mb"), m.group("tail"), m.group("more"))
+        if va is None:
+            continue
         value: float | tuple[float, float] = va
         if m.group("b"):
             vb = _arabic(m.group("b"), m.group("mb") or m.group("ma"), None)
-            if vb <= va:
+            if vb is None or vb <= va:
                 continue
             value = (va, vb)
         cl.take(a, b)
@@ -810,7 +839,10 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
     _find_lenders(t, cl, hits)
     _find_deadlines(t, now, cl, hits)
     _find_overdue(t, cl, hits)
-    _find_amounts(t, cl, hits, digits)
+    commas = frozenset(i for i, c in enumerate(t) if c == "," and raw[view.raw_span(i, i + 1)[0]] == ",") if (
+        "," in t
+    ) else frozenset()
+    _find_amounts(t, cl, hits, digits, commas)
     hits.sort(key=lambda h: (h.start, h.end))
     out: list[dict[str, Any]] = []
     for h in hits:
@@ -826,7 +858,8 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
             elif h.type == "case_number":  # an identifier too: first and last 4 digits (_mask.py)
                 text = _mask_digits(text)
                 value = _mask_digits(value)
-            elif h.type == "url":
+            elif h.type == "url":  # a phone or ID number in the query string (?phone=138…)
                 text = mask_identifiers(text)
+                value = mask_identifiers(value)
         out.append({"type": h.type, "start": s, "end": e, "text": text, "value": value})
     return out

@@ -9,28 +9,48 @@ a string, so masked evidence still lines up with the raw text.
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Any
+
 import regex
 
 __all__ = ["mask_identifiers"]
 
-# Digit runs, allowing single spaces or hyphens inside (6222 8888 …, 138-0000-0000).
+# Digit runs, allowing single spaces, hyphens or middle dots inside (6222 8888 …, 138-0000-0000, 138·0000·1234).
 _DIGITS = regex.compile(
-    r"(?<![0-9])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff]{0,2}[0-9xX*]){6,}(?![0-9])"
+    r"(?<![0-9])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff·•・]{0,2}[0-9xX*]){6,}(?![0-9])"
     # card numbers written in dotted or underscored groups of four (6222.0212.3456.7890)
     r"|(?<![0-9])[0-9]{4}(?:[._][0-9*]{4}){2,4}(?:[._][0-9]{1,3})?(?![0-9])",
     regex.IGNORECASE,
 )
+
+#: Messenger and payment-app cues an account handle follows, shared by the ``account_handle``
+#: entity (:mod:`wxscreen._entities`) and masking, so the two lists cannot drift apart. Written for
+#: the light normalisation (NFKC, Simplified, case kept); masking also runs it on the fully
+#: normalised text (:func:`wxscreen.normalize`), where 绿泡泡/wechat/V❤信 have become 微信,
+#: 扣扣号 qq号, 卫星号 微信号 and 电报号 telegram.
+HANDLE_CUE = (
+    r"(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|卫星号|qq|扣\s?扣|(?<![A-Za-z])q\s[qQ](?![A-Za-z])|企鹅号?"
+    r"|支付宝|zfb|alipay|telegram|纸飞机|飞机号|电报号?|(?<![A-Za-z])tg(?![A-Za-z])"
+    r"|(?:加|\+)\s?v(?![A-Za-z])|(?<![A-Za-z])v(?=\s?[:：]))"
+)
+#: What may stand between the cue and the handle: where to look it up (telegram搜 fastloan_bot,
+#: 微信上加 zhang_88), the field word (微信号码：, 微信账号), 是/为 (微信是 zhang_88), a colon, an @.
+HANDLE_GLUE = (
+    r"(?:上|里面?)?(?:搜索?|搜一下|查找|找|加|联系|私聊|私信)?"
+    r"(?:号码?|號碼?|账号|帐号|帳號|账户|id)?\s{0,8}(?:是|为|為)?\s{0,8}[:：]?\s{0,8}@?"
+)
 _HANDLE = regex.compile(
-    r"(?:[微薇威徽维]信号?|v信|qq号|q号|扣扣|企鹅号?|支付宝(?:账号|帐号|号)?|支付寶(?:帳號|账号)?|"
-    r"飞机号?|纸飞机|电报号?|電報號?|账号|帐号|帳號|"
-    # Latin cues stand alone, not inside a word (identity, idol12345 are no id cue)
-    r"(?<![a-z])(?:vx|wx|weixin|qq|zfb|telegram|tg|id)(?![a-z])|"
+    rf"(?:(?<![a-z]){HANDLE_CUE}|"
+    # masking-only cues: Traditional and short forms, 账号, a standalone id / qq
+    r"[微薇威徽维]信|q号|支付寶|飞机|電報號?|账号|帐号|帳號|"
+    r"(?<![a-z])(?:qq|id)(?![a-z])|"
     # a lone v / q / v信-style letter as in 加v：abc_123, 加q 12345678
     r"(?<![a-z0-9])[vq](?![a-z0-9]))"
-    # where to look it up (telegram搜 fastloan_bot, 微信上加 zhang_88) and 是/为 (微信是 zhang_88)
-    r"(?:上|里面?)?(?:搜索?|搜一下|查找|找|加|联系|私聊|私信)?\s*(?:是|为|為)?\s*[:：]?\s*@?"
+    + HANDLE_GLUE
     # the id: Latin, digits, or a number in Chinese numerals (QQ号是一二三四五六七八九)
-    r"(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12}|[零〇一二三四五六七八九幺两]{5,12}(?![零〇一二三四五六七八九十百千万亿幺两]))",
+    + r"(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12}"
+    r"|[零〇一二三四五六七八九幺两]{5,12}(?![零〇一二三四五六七八九十百千万亿幺两]))",
     regex.IGNORECASE,
 )
 # Case numbers (LABELS.md §3 ``case_number``): a court case number （2025）京0105民初12345号 and
@@ -65,6 +85,80 @@ def _mask_digits(chunk: str) -> str:
     else:
         keep = set(pos[:4] + pos[-4:])
     return "".join("*" if (c.isdigit() and i not in keep) else c for i, c in enumerate(chunk))
+
+
+_NUMERAL_UNITS = frozenset("十拾百佰千仟万萬亿億")
+_NORM_HINT = regex.compile(
+    r"[^\x00-\x7f]|(?<![a-z])(?:wechat|weixin|alipay)(?![a-z])", regex.IGNORECASE
+)
+
+
+def _masked_already(text: str, a: int, b: int) -> bool:
+    """Whether ``text[a:b]`` holds a star (``*``, full-width ``＊``, small ``﹡``): masked upstream."""
+    return any(c in "*\uff0a\ufe61" for c in text[a:b])
+
+
+def _hide_from(text: str, out: list[str], norm: Any, a: int, b: int, masked: str) -> None:
+    """Star, in ``out``, the raw characters behind the ``*`` of ``masked`` (normalised ``[a, b)``).
+
+    When the raw span holds as many letters and digits as ``norm.text[a:b]``
+    (①③⑧ → 138, 一三八 → 138, 微信號 → 微信号) they map one to one, in order;
+    otherwise each normalised character stars the whole raw span it came from.
+    """
+    ra, rb = norm.raw_span(a, b)
+    raw_units = [i for i in range(ra, rb) if unicodedata.category(text[i])[0] in "LN"]
+    units = [k for k, c in enumerate(norm.text[a:b]) if unicodedata.category(c)[0] in "LN"]
+    if len(raw_units) == len(units):
+        for i, k in zip(raw_units, units, strict=True):
+            if masked[k] == "*":
+                out[i] = "*"
+        return
+    for k, c in enumerate(masked):
+        if c == "*":
+            sa, sb = norm.raw_span(a + k, a + k + 1)
+            for i in range(sa, sb):
+                if unicodedata.category(text[i])[0] in "LN":
+                    out[i] = "*"
+
+
+def _mask_normalized(text: str, out: list[str], norm: Any = None) -> None:
+    """Mask, in ``out``, the identifiers found on the fully normalised text.
+
+    :func:`wxscreen.normalize` maps what the raw-text patterns miss — circled
+    and styled digits (①③⑧), Chinese digit numerals (一三八零…), Traditional
+    (微信號), variant cues (绿泡泡, wechat, 卫星号, 加V❤信, 扣扣号) — so digit runs and
+    handles are looked for there too and mapped back with
+    :meth:`NormalizedText.raw_span` (code review 6, item 3). A run whose raw
+    characters hold a numeral unit (一千万 → 10000000) is an amount, not an id.
+    """
+    if text.isascii() and not _NORM_HINT.search(text):
+        return  # normalisation changes nothing an ASCII pattern above has not seen
+    if norm is None or norm.raw is not text:
+        from ._normalize import normalize  # lazy: _normalize is heavier than this module
+
+        norm = normalize(text)
+    t = norm.text
+    for m in _DIGITS.finditer(t):
+        chunk = m.group()
+        if _HOTLINE.match(chunk) or _DATE.match(chunk):
+            continue
+        if "*" in chunk and sum(c.isdigit() for c in chunk) <= 8:
+            continue
+        ra, rb = norm.raw_span(m.start(), m.end())
+        if _masked_already(text, ra, rb):
+            continue  # masked already (6222****0000, 1380***0000): the raw pass above has judged it
+        if _DATE.match(_fold(text[ra:rb])):
+            continue  # a date whose separators normalisation dropped (2024-03-05 → 20240305)
+        if any(c in _NUMERAL_UNITS for c in text[ra:rb]):
+            continue  # 一千万元, 三千五百万: an amount written in numerals
+        _hide_from(text, out, norm, m.start(), m.end(), _mask_digits(chunk))
+    for m in _HANDLE.finditer(t):
+        a, b = m.span("h")
+        ra, rb = norm.raw_span(a, b)
+        if _masked_already(text, ra, rb) or any(c in _NUMERAL_UNITS for c in text[ra:rb]):
+            continue
+        n = b - a
+        _hide_from(text, out, norm, a, b, "".join("*" if 2 <= k < n - 2 else "-" for k in range(n)))
 
 
 def mask_identifiers(text: str) -> str:
@@ -105,6 +199,11 @@ def mask_identifiers(text: str) -> str:
     """
     if not isinstance(text, str):
         raise TypeError(f"mask_identifiers() expects a str, got {type(text).__name__}")
+    return _mask_identifiers(text)
+
+
+def _mask_identifiers(text: str, norm: Any = None) -> str:
+    """:func:`mask_identifiers`, reusing ``norm`` (``normalize(text)``) when the caller has it."""
     if not text:
         return text
     folded = _fold(text)
@@ -123,6 +222,7 @@ def mask_identifiers(text: str) -> str:
         a, b = m.span("h")
         for i in range(a + 2, b - 2):
             out[i] = "*"
+    _mask_normalized(text, out, norm)
     if "号" in folded or "號" in folded:
         spans = [m.span() for m in _COURT.finditer(folded)] + [m.span("h") for m in _CASE.finditer(folded)]
         for a, b in spans:

@@ -15,7 +15,7 @@ from ._decision import decide, model_label
 from ._entities import extract_entities, url_spans
 from ._errors import InvalidInputError
 from ._flagmodel import DEFAULT_THRESHOLD, FLAG_KINDS, Prediction
-from ._mask import mask_identifiers
+from ._mask import _mask_identifiers, mask_identifiers
 from ._models import Entity, Flag, FlagKind, Label, ModelInfo, Screening
 from ._normalize import NormalizedText, normalize, replace_surrogates
 from .detectors._base import (
@@ -361,7 +361,7 @@ class Screener:
                         best[hit[0]] = hit
         if not found and not best:
             return flags, complete
-        masked = mask_identifiers(norm.raw) if self.mask_identifiers else norm.raw
+        masked = _mask_identifiers(norm.raw, norm) if self.mask_identifiers else norm.raw
         for h in found:
             s, e = norm.raw_span(h.start, h.end)
             flags.append(
