@@ -363,3 +363,22 @@ def test_learned_vetoes(sentence, vetoed):
     from wxscreen.detectors import load_scope
 
     assert load_scope().vetoes_learned(sentence, 0, len(sentence)) is vetoed
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        # session 6, dev hard negatives: a check of data already filled in, a reported loss, a warning
+        # about other payee names, "don't believe that sort", someone else's ask retold
+        ("personal_data_request", "小张，合同我放你桌上了，你记得核一下身份证号和银行卡号有没有填错"),
+        ("advance_fee", "那个群里的内部低息口子千万别点，我同事就是交了588会员费钱没下来"),
+        ("unofficial_transfer", "【千禾金融】提示：我司对公还款账户户名仅为千禾金融科技有限公司，如收到其他户名的收款信息，请勿付款。"),
+        ("threat", "对 欠钱是民事纠纷 别信那种说马上抓你的 真正起诉会有法院的正式文书"),
+        ("borrow_to_repay", "那个叫我“借新还旧”的客服到底是不是官方的啊，我已经欠了五个平台了"),
+        ("unofficial_transfer", "千万别加催收员的微信私下还款，钱转过去平台不认的，我就上过当"),
+    ],
+)
+def test_session6_warnings_and_reports_raise_nothing(kind, text):
+    from .helpers import details, detector
+
+    assert details(detector(kind), text) == set()
