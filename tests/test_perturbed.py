@@ -82,7 +82,11 @@ def test_perturbed_sample_screens_like_clean(raw_screener, clean_records, pertur
     clean = raw_screener.classify_many([by_id[r["id"].split("~")[0]]["text"] for r in sample])
     pert = raw_screener.classify_many([r["text"] for r in sample])
     for r, a, b in zip(sample, clean, pert, strict=True):
-        assert b.label == a.label, r["id"]
+        if b.label != a.label:
+            # the one tolerated change: when no flag decides the label, the invisible-character cue
+            # (a learned feature: zero-width characters inside words are an evasion) may move the
+            # model's label; flags must still be identical (checked below)
+            assert not a.flags and any("隐形字符" in x for x in b.reasons), r["id"]
         assert [(f.kind, f.detail) for f in b.flags] == [(f.kind, f.detail) for f in a.flags], r["id"]
         for f in b.flags:
             assert r["text"][f.start : f.end] == f.evidence

@@ -98,7 +98,7 @@ def test_identifiers_are_masked_in_evidence_and_mask_identifiers(screener, text,
     assert secret not in masked and len(masked) == len(text)
     r = screener.classify(text)
     assert r.flags, "the reproducer is a flagged transfer request"
-    dumped = r.model_dump_json()
+    dumped = r.model_dump_json(exclude={"scores"})  # a probability such as 0.0000919 may contain "0000"
     assert secret not in dumped
 
 
