@@ -702,3 +702,26 @@ def test_a_quoted_speakers_name_is_masked_like_the_speaker(screener, raw_screene
         out = capsys.readouterr().out
         assert "13800001234" not in out and "zhang_8899" not in out
         assert "1380***1234" in out
+
+
+def test_a_collector_who_doubts_and_threatens_is_not_the_borrower(screener):
+    # trial 7: the collector's 你是不是骗子 / 你是谁 read as the borrower's doubt; his threat was hidden
+    paste = (
+        "老周 2026/11/29 09:00\n你为什么不接电话？你是不是骗子，借了钱就想跑？\n"
+        "小马 2026/11/29 09:05\n请问你是哪个平台的\n"
+        "老周 2026/11/29 09:06\n你是谁你心里不清楚吗？今天不还，明天我就把你的事发到你们公司群里，让你同事都看看\n"
+        "小马 2026/11/29 09:07\n我在App里申请分期了\n"
+    )
+    r = wxscreen.screen_chat(paste, screener=screener)
+    assert r.borrower == "小马"
+    assert r.label is Label.SUSPICIOUS
+    assert any(f.kind == "threat" for f in r.messages[2].screening.flags)
+
+
+def test_a_threat_is_a_request_even_when_it_doubts():
+    from wxscreen._borrower import message_cues
+
+    text = "你是谁你心里不清楚吗？今天不还，明天我就把你的事发到你们公司群里"
+    assert message_cues(text, flagged=True)["doubt"]  # without the threat flag it reads as doubt
+    cues = message_cues(text, flagged=True, menace=True)
+    assert cues["request"] and not cues["doubt"]

@@ -123,11 +123,16 @@ class SpeakerCues:
         return up - down
 
 
-def message_cues(view: str, flagged: bool) -> dict[str, bool]:
-    """Which cues one message (as screened: placeholders blanked) shows."""
+def message_cues(view: str, flagged: bool, menace: bool = False) -> dict[str, bool]:
+    """Which cues one message (as screened: placeholders blanked) shows.
+
+    ``menace``: the message carries a ``threat`` flag. Only the other side threatens, so such a
+    message is a request even when it also doubts (你是不是骗子，借了钱就想跑？…发到你们公司群里), and
+    its doubt words do not count for the borrower.
+    """
     s = view.strip()
     bare = _PUNCT.sub("", s)
-    doubt = bool(_DOUBT.search(s))
+    doubt = bool(_DOUBT.search(s)) and not menace
     paid = bool(_PAID.search(s))
     return {
         "doubt": doubt,
@@ -135,7 +140,7 @@ def message_cues(view: str, flagged: bool) -> dict[str, bool]:
         "ack": bool(bare) and len(bare) <= 6 and bool(_ACK.match(bare)),
         # a question about a request, or a report of having paid, repeats its words
         # (为什么要转到你同事的卡上, 我已经转到这张卡上了): not a request
-        "request": not doubt and not paid and (flagged or bool(_REQUEST.search(s))),
+        "request": menace or (not doubt and not paid and (flagged or bool(_REQUEST.search(s)))),
         "your_debt": bool(_YOUR_DEBT.search(s)),
         "claim": bool(_CLAIM.search(s)),
         "address_reader": bool(_ADDRESS_READER.match(s)),

@@ -938,7 +938,9 @@ def _infer_borrower(
         body = views[i] if views is not None else text[p.start : p.end]
         c = cues[p.speaker]
         c.messages += 1
-        for cue, shown in message_cues(body, bool(getattr(r, "flags", None))).items():
+        flags = getattr(r, "flags", None) or []
+        menace = any(getattr(f, "kind", None) == "threat" for f in flags)
+        for cue, shown in message_cues(body, bool(flags), menace).items():
             if shown:
                 setattr(c, cue, getattr(c, cue) + 1)
         # The paste's owner is the one a risky sender writes to by name (老王，是我 / 张先生，您的借款…);
