@@ -26,6 +26,7 @@ PDR_POS = [
     ("把你所有借款APP的截图发我", {"other_data"}),
     ("請提供身分證號碼", {"id_number"}),
     ("验\u200b证\u200b码发我", {"verification_code"}),
+    ("您好 your loan is overdue，请把 verification code 发给我", {"verification_code"}),  # trial 7
     # codes referred to in an earlier clause, homophones
     ("刚才那个码你收到没？把码发我", {"verification_code"}),
     ("短信来了吗？来了直接读给我", {"verification_code"}),
@@ -85,6 +86,7 @@ PDR_NEG = [
     "验证码是您的隐私，任何人索要都不要发给对方。",
     "我自己的卡号我当然知道，你们别老在电话里念我的卡号，旁边有人听着呢",
     "请勿向他人透露验证码，任何人索要都不要给。",
+    "Your OTP is 123456, do not share it with anyone. 请勿泄露。",
     "您尾号1234的银行卡已绑定，身份证号110101199001011234的实名认证已完成",
     "不要把身份证号发给别人",
     "千万别把身份证照片和银行卡号发给陌生人",
