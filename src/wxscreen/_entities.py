@@ -41,18 +41,24 @@ Span conventions (``raw[start:end]``; the fixture set
     the time expression with its ``前/之前/以前/为止/内/之内`` suffix
     (``今日18:00前``, ``3天内``, ``本月底前``); a date after 截止/最后还款日/
     还款日为/最迟/宽限到 (prefix excluded); or a day word or date directly
-    followed by an action (``今天结清``, ``3/15 还1000元``). Value: a
-    ``datetime`` when the date is absolute or resolvable from ``now`` (a date
-    without a time means the end of that day, 23:59:59; 今晚12点/今晚0点 is
-    00:00 of the next day and 中午1点 13:00, by the chat parser's rule in
-    ``_clock.wall_clock``), else ``None``. It
+    followed by an action (``今天结清``, ``3/15 还1000元``); a time of day
+    with its part of the day and a suffix but no day word (``中午1点前``,
+    ``下午3点前``), and 中午 with a suffix (``今天中午前``, ``明天中午前``, ``中午前``).
+    Value: a ``datetime`` when the date is absolute or resolvable from ``now``
+    (a date without a time means the end of that day, 23:59:59; 今晚12点/今晚0点
+    is 00:00 of the next day and 中午1点 13:00, by the chat parser's rule in
+    ``_clock.wall_clock``; a time of day without a day word is today's, even
+    when it has already passed at ``now`` — the message names today, and
+    晚上12点前 is 00:00 of the next day as 今晚12点前 is; 中午 without an hour
+    is 12:00), else ``None``. It
     carries ``now``'s ``tzinfo`` (aware for an aware ``now``, naive for a naive
     one or none), whether relative (``3天内``) or absolute (``12月5日前``).
 ``lender``
     a platform from the gazetteer (:data:`LENDERS`) or a company name ending in
     消费金融/小额贷款…有限公司. Value: the Simplified name.
 ``phone``
-    mobile (optionally +86, spaces or hyphens, or masked ``138****5678``),
+    mobile (optionally +86, spaces, hyphens or dash-like separators such as
+    ``138—1234—5678`` and ``138~1234~5678``, or masked ``138****5678``),
     landline with area code, 400/800 numbers, 95xxx and public service lines
     (12378, 96110, 110 …) after a call word. Value: the digits (``*`` kept for
     masked digits), without the country code.
@@ -204,9 +210,13 @@ _HANDLE = regex.compile(
     r"|\d{5,12}(?![0-9A-Za-z_\-@*]))",
     _I,
 )
-_MOBILE = regex.compile(r"(?<![0-9A-Za-z*+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?![0-9*])")
+# digit groups may be joined by a space, a hyphen or a dash-like character (138—1234—5678, 138~1234~5678)
+_PSEP = r"[ \-\u2010-\u2015\u2212~\u301c\ufe58\ufe63]"
+_MOBILE = regex.compile(rf"(?<![0-9A-Za-z*+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:{_PSEP}?\d{{4}}){{2}}(?![0-9*])")
 _MOBILE_MASKED = regex.compile(r"(?<![0-9*])1[3-9]\d[*xX]{4}\d{4}(?![0-9*])")
-_LANDLINE = regex.compile(r"(?<![0-9])(?:\(0\d{2,3}\)|0\d{2,3}[- ])\s?(?:\d{7,8}|\d{3,4}[ -]\d{4})(?![0-9])")
+_LANDLINE = regex.compile(
+    rf"(?<![0-9])(?:\(0\d{{2,3}}\)|0\d{{2,3}}{_PSEP})\s?(?:\d{{7,8}}|\d{{3,4}}{_PSEP}\d{{4}})(?![0-9])"
+)
 _TOLLFREE = regex.compile(r"(?<![0-9])[48]00[ -]?\d{3}[ -]?\d{4}(?![0-9])")
 _SERVICE = regex.compile(r"(?<!\d[.,:/\-]?)(?:95\d{3}|96110|1[02]\d{3}|11[049]|12[02])(?![0-9%‰]|[.,:/\-]\d)")
 _CALL_CUE = regex.compile(r"电话|热线|客服|拨打|致电|打|呼叫|联系|报警|举报|投诉|专线|号码")
@@ -242,6 +252,16 @@ _SUFFIX = r"(?P<suf>\s?(?:之前|以前|前|为止|之内|内))"
 # behind the lookahead of their first characters (``with_lead_guard``, same matches): without it
 # ``regex`` walks the whole date/weekday/day alternation at every position of the text
 _DL_SUFFIX = regex.compile(with_lead_guard(rf"{_WHEN}{_TIME}?{_SUFFIX}"))
+# A time of day said with its part of the day and no day word (请中午1点前, 下午3点前), and 中午 alone
+# with or without a day word (今天中午前, 明天中午前): today, or that day, at that time (or 12:00).
+# The lookbehind keeps out a day word the finders above did not take (每天下午3点前, 周末下午3点前).
+_DL_CLOCK = regex.compile(
+    r"(?<![天日号號底末周期\dA-Za-z一二三四五六七八九十])"
+    r"(?:(?P<ap>上午|中午|下午|晚上|傍晚|凌晨|早上)\s?(?P<h>2[0-4]|[01]?\d|[一二两三四五六七八九十]{1,3})\s?"
+    r"(?:[:：](?P<mi>[0-5]\d)|点(?:(?P<mi2>[0-5]?\d|半|[一二三四五六七八九十]{1,3})分?)?|时)"
+    rf"|{_DAYW}?\s?(?P<noon>中午))"
+    + _SUFFIX
+)
 _DL_PREFIX = regex.compile(
     with_lead_guard(
         rf"(?:截止(?:到|日期|时间)?|最后还款日|还款日(?:期)?|最迟|最晚|宽限到|有效期至|到期日)\s?(?:为|是|:)?\s?"
@@ -569,9 +589,15 @@ def _resolve(m: regex.Match[str], now: dt.datetime | None) -> dt.datetime | None
             day = dt.date(y, mo, d)
         except ValueError:
             return None
+    elif g.get("ap") or g.get("noon"):
+        # a time of day without a day word (下午3点前, 中午前) is today's, even when it has passed
+        # by ``now``: the message names today; 晚上12点前 is still 00:00 of the next day
+        day = now.date()
     if day is None:
         return None
     h = _small(g.get("h"))
+    if h is None and g.get("noon"):
+        h = 12  # 今天中午前 / 明天中午前: 12:00 of that day
     if h is None:
         return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
     mi = _small(g.get("mi")) or _small(g.get("mi2")) or 0
@@ -590,6 +616,11 @@ _DL_HINT_ACTION = regex.compile(r"今|明|后天|[0-9]\s?(?:月|号|日|/|\.|-)\
 def _find_deadlines(t: str, now: dt.datetime | None, cl: _Claims, out: list[_Hit]) -> None:
     suffix = bool(_DL_HINT_SUFFIX.search(t))
     for m in _DL_SUFFIX.finditer(t) if suffix else ():
+        a, b = m.span()
+        if cl.free(a, b):
+            cl.take(a, b)
+            out.append(_Hit("deadline", a, b, _resolve(m, now)))
+    for m in _DL_CLOCK.finditer(t) if suffix else ():
         a, b = m.span()
         if cl.free(a, b):
             cl.take(a, b)

@@ -16,9 +16,14 @@ import regex
 
 __all__ = ["mask_identifiers"]
 
-# Digit runs, allowing single spaces, hyphens or middle dots inside (6222 8888 …, 138-0000-0000, 138·0000·1234).
+#: Dash-like separators read as a hyphen between digit groups (138—1234—5678): the hyphen ‐ and
+#: non-breaking hyphen, figure dash ‒, en dash –, em dash —, horizontal bar ―, minus −, the wave
+#: dash 〜, small em dash ﹘, small hyphen-minus ﹣ and the tilde ~ (full-width － and ～ fold to - and ~).
+_DASHES = "\u2010-\u2015\u2212\u301c\ufe58\ufe63~"
+# Digit runs, allowing single spaces, hyphens, dashes or middle dots inside (6222 8888 …,
+# 138-0000-0000, 138—0000—0000, 138·0000·1234).
 _DIGITS = regex.compile(
-    r"(?<![0-9])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff·•・]{0,2}[0-9xX*]){6,}(?![0-9])"
+    r"(?<![0-9])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff·•・" + _DASHES + r"]{0,2}[0-9xX*]){6,}(?![0-9])"
     # card numbers written in dotted or underscored groups of four (6222.0212.3456.7890)
     r"|(?<![0-9])[0-9]{4}(?:[._][0-9*]{4}){2,4}(?:[._][0-9]{1,3})?(?![0-9])",
     regex.IGNORECASE,
@@ -71,6 +76,26 @@ _DATE = regex.compile(r"^(?:19|20)\d{2}[ \-./]\d{1,2}[ \-./]\d{1,2}(?:[ \u3000]{
 
 
 _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # U+FF01..U+FF5E -> U+0021..U+007E
+
+# A range of two numbers, not an identifier: years (2024—2025, 2024-2025) or an amount with its
+# unit after it (1000—2000元, 3000~5000块).
+_RANGE = regex.compile(r"^\s?([0-9]+)\s?[\-" + _DASHES + r"]{1,2}\s?([0-9]+)\s?$")
+_YEAR = regex.compile(r"^(?:19|20)[0-9]{2}$")
+_DASH_SPLIT = regex.compile("[" + _DASHES + "]{1,2}")
+_AMOUNT_UNIT = regex.compile(r"^\s?(?:元|块|圆|万|千|百|w|k|rmb|cny)", regex.IGNORECASE)
+
+
+def _is_range(chunk: str, after: str) -> bool:
+    """Whether ``chunk`` (a digit run) is a year range or an amount range, ``after`` the text following it."""
+    parts = _DASH_SPLIT.split(chunk.strip())
+    if len(parts) > 1 and all(_DATE.match(x.strip()) or _YEAR.match(x.strip()) for x in parts):
+        return True  # 2024-03-05—2024-04-05: a range of dates
+    m = _RANGE.match(chunk)
+    if m is None:
+        return False
+    if _YEAR.match(m.group(1)) and _YEAR.match(m.group(2)):
+        return True
+    return bool(_AMOUNT_UNIT.match(after))
 
 
 def _fold(text: str) -> str:
@@ -147,8 +172,8 @@ def _mask_normalized(text: str, out: list[str], norm: Any = None) -> None:
         ra, rb = norm.raw_span(m.start(), m.end())
         if _masked_already(text, ra, rb):
             continue  # masked already (6222****0000, 1380***0000): the raw pass above has judged it
-        if _DATE.match(_fold(text[ra:rb])):
-            continue  # a date whose separators normalisation dropped (2024-03-05 → 20240305)
+        if _DATE.match(_fold(text[ra:rb])) or _is_range(_fold(text[ra:rb]), _fold(text[rb : rb + 4])):
+            continue  # a date or a range whose separators normalisation dropped (2024-03-05 → 20240305)
         if any(c in _NUMERAL_UNITS for c in text[ra:rb]):
             continue  # 一千万元, 三千五百万: an amount written in numerals
         _hide_from(text, out, norm, m.start(), m.end(), _mask_digits(chunk))
@@ -173,8 +198,11 @@ def mask_identifiers(text: str) -> str:
     -------
     str
         The text with the same length, identifier digits and letters replaced
-        by ``*``: runs of 7 or more digits keep at most their first 4 and last
-        4 digits (first and last 2 when 8 digits or fewer); account handles
+        by ``*``: runs of 7 or more digits, their groups joined by spaces,
+        hyphens, dashes (— ― – ‒ －) or tildes (138—1234—5678), keep at most
+        their first 4 and last 4 digits (first and last 2 when 8 digits or
+        fewer) — a range of two years (2024—2025) or of two amounts with a
+        unit after it (1000—2000元) is no identifier and stays; account handles
         after 微信/vx/QQ/支付宝/telegram/tg/电报/账号 — also after a look-up
         verb or 是 (``telegram搜 fastloan_bot``, ``tg: @fastloan_bot``,
         ``微信是 zhang_8899``), and a number in Chinese numerals
@@ -214,6 +242,8 @@ def _mask_identifiers(text: str, norm: Any = None) -> str:
             continue
         if "*" in chunk and sum(c.isdigit() for c in chunk) <= 8:
             continue  # already masked upstream (6222****0000)
+        if _is_range(chunk, folded[m.end() : m.end() + 4]):
+            continue  # 2024—2025, 1000—2000元: a range, not an identifier
         masked = _mask_digits(chunk)
         for i, c in enumerate(masked):
             if c == "*":
