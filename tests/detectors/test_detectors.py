@@ -126,6 +126,7 @@ PDR_NEG = [
 ]
 
 TRANSFER_POS = [
+    ("欠款已转法务，今天把钱转到法务专员个人账户，户名张某", {"personal_account", "designated_account"}),
     ('用微信扫这个收款码给我转3000就能注销账户', {'qr_code'}),
     ("卡号分两条发你，户名写我名字就行", {"personal_account"}),
     ("我是表妹，号被盗了，能帮我充一下200的话费吗，明天还你", {"cash_or_card"}),
@@ -182,6 +183,14 @@ TRANSFER_POS = [
 ]
 
 TRANSFER_NEG = [
+    # trial 8 (session 7): a case handed to a department, a payment already made or a receipt,
+    # a merchant's code for in-person payment
+    "法务部通知：你的欠款已转法务处理，今日下午将派人上门核实",
+    "我刚转了你500，收到没？微信转账那个",
+    "微信支付\n转账给 王某某 ¥1,500.00\n转账成功\n对方已收款",
+    "二维码收款码我贴在店门口了，顾客扫码付款就行",
+    "您到了直接去前台，付款刷卡扫码都可以。",
+    "一共一千一百二，你来了付或者我发你收款码都行。",
     '【某银行】您正在进行网银转账，收款人王*明，金额500.00元。如非本人操作请致电客服。',
     '您的转账汇款2,000.00元已成功到账对方尾号1234账户。',
     '安全账户？我才不转。',
