@@ -1,0 +1,64 @@
+"""Small defects left from earlier rounds (fix8): the payee check against a caller-given lender
+written with brackets or 股份, handles masked only in part, 飞机上 read as a Telegram cue, phones
+and QQ numbers in Chinese numerals or dotted groups missing from the entities, and ``--now`` for
+``wxscreen classify``."""
+
+from __future__ import annotations
+
+import pytest
+
+import wxscreen
+
+# -- 1. payee check: the lender's own company account in any written form ----------------------
+
+_PAYEE = "您好，本月账单请还款至以下账户：户名：{}，账号6222 0212 3456 7890 123，请按时还款"
+
+
+def _transfer_flags(screener, text, lender):
+    return [(f.detail, f.rule) for f in screener.classify(text, lender=lender).flags if f.kind == "unofficial_transfer"]
+
+
+@pytest.mark.parametrize(
+    "payee, lender",
+    [
+        ("星河消费金融有限公司", "星河消费金融（有限公司）"),
+        ("星河消费金融有限公司", "星河消费金融(有限公司)"),
+        ("星河消费金融股份有限公司", "星河消费金融"),
+        ("星河消费金融股份有限公司", "星河消费金融有限公司"),
+        ("星河消费金融有限公司", "星河消费金融股份有限公司"),
+        ("星河消费金融（股份）有限公司", "星河消费金融有限责任公司"),
+        ("星河消费金融股份有限公司", "星河消费金融（股份）有限公司"),
+        ("星河消费金融有限公司", "星河 消费金融 有限公司"),
+        ("星河消费金融有限公司", "星河消费金融（深圳）有限公司"),
+        ("ＸＹ消费金融有限公司", "XY消费金融有限公司"),
+        ("星河消费金融有限公司", "星河金融"),  # README: 星河金融 gives 星河
+    ],
+)
+def test_the_lenders_own_company_account_is_not_flagged_in_any_written_form(screener, payee, lender):
+    text = _PAYEE.format(payee)
+    assert _transfer_flags(screener, text, lender) == []
+    assert screener.classify(text, lender=lender).label is not wxscreen.Label.POSSIBLE_SCAM
+
+
+@pytest.mark.parametrize("lender", ["星河消费金融（有限公司）", "星河消费金融", "星河消费金融股份有限公司"])
+@pytest.mark.parametrize("payee", ["星河信息咨询有限公司", "星河小额贷款有限公司", "云朵消费金融有限公司"])
+def test_another_company_is_still_a_designated_account(screener, payee, lender):
+    # 星河消费金融 once gave the core 星河, so every company named 星河… passed as the lender's
+    found = _transfer_flags(screener, _PAYEE.format(payee), lender)
+    assert ("designated_account", "transfer.payee_not_lender") in found
+
+
+@pytest.mark.parametrize("lender", ["星河消费金融（有限公司）", "星河消费金融"])
+def test_a_persons_name_as_payee_is_still_flagged_with_a_lender(screener, lender):
+    found = _transfer_flags(screener, _PAYEE.format("张三"), lender)
+    assert "personal_account" in [d for d, _ in found]
+    assert screener.classify(_PAYEE.format("张三"), lender=lender).label is wxscreen.Label.POSSIBLE_SCAM
+
+
+def test_lender_core_strips_brackets_gufen_legal_form_and_spaces():
+    from wxscreen.detectors._base import _normalized_lender_core
+
+    for lender in ["星河消费金融（有限公司）", "星河消费金融", "星河消费金融股份有限公司", "星河 消费金融 有限责任公司",
+                   "星河消費金融（股份）有限公司"]:
+        assert _normalized_lender_core(lender) == "星河消费金融", lender
+    assert _normalized_lender_core("星河金融有限公司") == "星河"
