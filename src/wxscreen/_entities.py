@@ -206,7 +206,7 @@ _HANDLE = regex.compile(
     # one cue list with masking (_mask.HANDLE_CUE / HANDLE_GLUE: 微信号码：, 微信是, 绿泡泡, 卫星号 …)
     r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+电飞卫])" + HANDLE_CUE + HANDLE_GLUE +
     r"(?P<h>[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,4}"
-    r"|[A-Za-z][A-Za-z0-9_\-]{3,29}(?![A-Za-z0-9_\-@])"
+    r"|[A-Za-z](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9])){3,29}(?![A-Za-z0-9_\-@]|\.[A-Za-z0-9])"
     r"|\d{5,12}(?![0-9A-Za-z_\-@*]))",
     _I,
 )
