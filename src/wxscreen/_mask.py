@@ -37,8 +37,8 @@ _DIGITS = regex.compile(
 HANDLE_CUE = (
     r"(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|卫星号|qq|扣\s?扣|(?<![A-Za-z])q\s[qQ](?![A-Za-z])|企鹅号?"
     r"|支付宝|zfb|alipay|telegram|纸飞机|飞机号|电报号?|(?<![A-Za-z])tg(?![A-Za-z])"
-    # 飞机 only as a handle field (飞机：, 飞机 id, 飞机搜): 在飞机上 is an aeroplane
-    r"|飞机(?=\s{0,8}(?:[:：@]|id|搜|上搜|私聊|私信))"
+    # 飞机 only as a handle field (飞机：, 飞机 id, 飞机搜, 飞机上 @x): 在飞机上 alone is an aeroplane
+    r"|飞机(?=\s{0,8}(?:[:：@]|id|搜|私聊|私信)|上\s{0,8}(?:@|搜|私聊|私信))"
     r"|(?:加|\+)\s?v(?![A-Za-z])|(?<![A-Za-z])v(?=\s?[:：]))"
 )
 #: What may stand between the cue and the handle: where to look it up (telegram搜 fastloan_bot,
