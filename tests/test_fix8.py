@@ -87,6 +87,7 @@ def test_lender_core_strips_brackets_gufen_legal_form_and_spaces():
         ("飞机号 fastloan", "飞机号 fa****an"),
         ("飞机上搜 fast_loan", "飞机上搜 fa*****an"),
         ("飞机@fastloan", "飞机@fa****an"),
+        ("联系人在飞机上 @dz_task", "联系人在飞机上 @dz***sk"),  # corpus p-0124: 飞机上 with an @ handle
         ("TG：fast_loan", "TG：fa*****an"),
         # an aeroplane is no Telegram cue
         ("我在飞机上 iphone没电了", "我在飞机上 iphone没电了"),
@@ -114,3 +115,53 @@ def test_an_aeroplane_is_no_handle_entity(raw_screener):
     assert [e for e in r.entities if e.type == "account_handle"] == []
     got = raw_screener.classify("有事飞机：fast_loan_bot 私聊")
     assert [(e.type, e.value) for e in got.entities] == [("account_handle", "fast_loan_bot")]
+
+
+# -- 3. entities: every identifier masking hides is an entity -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kind, raw, value, masked_text, masked_value",
+    [
+        ("有事打我电话138·0000·1234", "phone", "138·0000·1234", "13800001234", "138·0***·1234", "1380***1234"),
+        ("有事打我电话138・0000・1234", "phone", "138・0000・1234", "13800001234", "138・0***・1234", "1380***1234"),
+        ("我的电话是一三八零零零零一二三四，回个电话", "phone", "一三八零零零零一二三四", "13800001234",
+         "一三八零***一二三四", "1380***1234"),
+        ("打幺三八零零零零幺二三四找我", "phone", "幺三八零零零零幺二三四", "13800001234", "幺三八零***幺二三四", "1380***1234"),
+        ("电话：一三八 零零零零 一二三四", "phone", "一三八 零零零零 一二三四", "13800001234", "一三八 零*** 一二三四", "1380***1234"),
+        ("我的QQ号是一二三四五六七八九", "account_handle", "一二三四五六七八九", "123456789", "一二*****八九", "12*****89"),
+        ("加我扣扣：一二三四五六七八九，私聊", "account_handle", "一二三四五六七八九", "123456789", "一二*****八九", "12*****89"),
+        ("QQ 壹贰叁肆伍陆柒捌玖", "account_handle", "壹贰叁肆伍陆柒捌玖", "123456789", "壹贰*****捌玖", "12*****89"),
+    ],
+)
+def test_masked_identifiers_are_entities_with_raw_offsets(screener, raw_screener, text, kind, raw, value, masked_text,
+                                                        masked_value):
+    got = [e for e in raw_screener.classify(text).entities if e.type in ("phone", "account_handle")]
+    assert [(e.type, text[e.start : e.end], e.text, e.value) for e in got] == [(kind, raw, raw, value)]
+    masked = [e for e in screener.classify(text).entities if e.type in ("phone", "account_handle")]
+    assert [(e.type, e.start, e.end, e.text, e.value) for e in masked] == [
+        (kind, got[0].start, got[0].end, masked_text, masked_value)
+    ]
+    # the entity is masked exactly as the message text is
+    assert wxscreen.mask_identifiers(text)[got[0].start : got[0].end] == masked_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qq群里一二三四五个人",  # a count, not a QQ number
+        "一三八零零零零一二三四五",  # 12 digits: no mobile number
+        "二〇二四年三月五日",
+        "一万二千三百四十五元",
+    ],
+)
+def test_numerals_that_are_no_phone_or_qq_are_no_entities(raw_screener, text):
+    assert [e for e in raw_screener.classify(text).entities if e.type in ("phone", "account_handle")] == []
+
+
+def test_chinese_numeral_identifiers_are_masked_in_chat_entities():
+    chat = wxscreen.screen_chat("客服 2024/5/3 14:22\n打我电话一三八零零零零一二三四，或者QQ号是一二三四五六七八九\n")
+    ents = [(e.type, e.text, e.value) for e in chat.messages[0].screening.entities]
+    assert ents == [("phone", "一三八零***一二三四", "1380***1234"), ("account_handle", "一二*****八九", "12*****89")]
+    dumped = chat.model_dump_json(exclude={"messages": {"__all__": {"screening": {"scores"}}}})
+    assert "13800001234" not in dumped and "123456789" not in dumped
