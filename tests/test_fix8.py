@@ -5,6 +5,11 @@ and QQ numbers in Chinese numerals or dotted groups missing from the entities, a
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import json
+import sys
+
 import pytest
 
 import wxscreen
@@ -165,3 +170,54 @@ def test_chinese_numeral_identifiers_are_masked_in_chat_entities():
     assert ents == [("phone", "一三八零***一二三四", "1380***1234"), ("account_handle", "一二*****八九", "12*****89")]
     dumped = chat.model_dump_json(exclude={"messages": {"__all__": {"screening": {"scores"}}}})
     assert "13800001234" not in dumped and "123456789" not in dumped
+
+
+# -- 4. `wxscreen classify --now` --------------------------------------------------------------
+
+_DEADLINE_MSG = "请今日18:00前还款5000元，3天内处理"
+
+
+def _cli_deadlines(capsys, *args):
+    from wxscreen._cli import main
+
+    assert main(["classify", "--json", *args, _DEADLINE_MSG]) == 0
+    out = capsys.readouterr().out.splitlines()
+    return [e["value"] for e in json.loads(out[0])["entities"] if e["type"] == "deadline"]
+
+
+@pytest.mark.parametrize(
+    "now, want",
+    [
+        ("2026-03-10T09:00", ["2026-03-10T18:00:00", "2026-03-13T09:00:00"]),
+        ("2026-03-10T09:00+08:00", ["2026-03-10T18:00:00+08:00", "2026-03-13T09:00:00+08:00"]),
+        ("2026-03-10 09:00:00Z", ["2026-03-10T18:00:00Z", "2026-03-13T09:00:00Z"]),
+    ],
+)
+def test_classify_now_resolves_relative_deadlines_as_the_api_does(capsys, now, want):
+    assert _cli_deadlines(capsys) == [None, None]  # without --now, as before
+    assert _cli_deadlines(capsys, "--now", now) == want
+    api = wxscreen.classify(_DEADLINE_MSG, now=dt.datetime.fromisoformat(now))
+    assert [e.value for e in api.entities if e.type == "deadline"] == [dt.datetime.fromisoformat(v) for v in want]
+
+
+def test_classify_now_applies_to_stdin_lines(monkeypatch, capsys):
+    from wxscreen._cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps({"id": 1, "text": _DEADLINE_MSG}) + "\n好的\n"))
+    assert main(["classify", "--json", "--now", "2026-03-10T09:00+08:00", "-"]) == 0
+    rid, s = wxscreen.read_screening_json(capsys.readouterr().out.splitlines()[0])
+    assert rid == 1
+    assert [e.value for e in s.entities if e.type == "deadline"][0] == dt.datetime(
+        2026, 3, 10, 18, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))
+    )
+
+
+@pytest.mark.parametrize("bad", ["tomorrow", "2026-13-01T00:00", "", "10:00"])
+def test_classify_now_refuses_a_bad_value_before_screening(monkeypatch, capsys, bad):
+    from wxscreen._cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("好的\n"))
+    assert main(["classify", "--now", bad, "-"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"--now {bad!r} is not an ISO date-time such as 2024-05-04T10:00" in captured.err
