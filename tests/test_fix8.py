@@ -221,3 +221,21 @@ def test_classify_now_refuses_a_bad_value_before_screening(monkeypatch, capsys, 
     captured = capsys.readouterr()
     assert captured.out == ""
     assert f"--now {bad!r} is not an ISO date-time such as 2024-05-04T10:00" in captured.err
+
+
+# -- 5. screen_chat's screener parameter is typed --------------------------------------------------
+
+
+def test_screen_chat_screener_is_annotated_as_a_screener():
+    import inspect
+    import typing
+
+    from wxscreen import _chat
+
+    param = inspect.signature(wxscreen.screen_chat).parameters["screener"]
+    assert param.annotation == "Screener | None"  # was "object | None": mypy let any object through
+    # the name is imported for type checkers only (no import cycle at run time); it is the public class
+    hints = typing.get_type_hints(_chat.screen_chat, globalns={**vars(_chat), "Screener": wxscreen.Screener})
+    assert hints["screener"] == wxscreen.Screener | None
+    with pytest.raises(TypeError, match="screener must be a Screener"):
+        wxscreen.screen_chat("客服：你好", screener=object())  # type: ignore[arg-type]
