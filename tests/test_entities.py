@@ -345,9 +345,12 @@ def test_telegram_handles_and_chinese_numeral_qq_are_masked(text, shown):
 
 def test_a_telegram_handle_is_an_account_handle_masked_in_every_output(screener, raw_screener):
     text = "加我telegram搜 fastloan_bot 私聊，或者QQ号是一二三四五六七八九"
-    assert [(e.type, e.value) for e in raw_screener.classify(text).entities] == [("account_handle", "fastloan_bot")]
+    assert [(e.type, e.value) for e in raw_screener.classify(text).entities] == [
+        ("account_handle", "fastloan_bot"),
+        ("account_handle", "123456789"),  # a QQ number in Chinese numerals is an entity too (fix8)
+    ]
     r = screener.classify(text)
-    assert [(e.type, e.text) for e in r.entities] == [("account_handle", "fa********ot")]
+    assert [(e.type, e.text) for e in r.entities] == [("account_handle", "fa********ot"), ("account_handle", "一二*****八九")]
     chat = wxscreen.screen_chat("客服 2024/5/3 14:22\n" + text + "\n\n张先生 2024/5/3 14:25\n好的\n", me="张先生")
     outputs = [r.model_dump_json(), chat.model_dump_json()] + [
         wxscreen.render_report(chat, format=f) for f in ("md", "html", "json")

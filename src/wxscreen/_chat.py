@@ -66,12 +66,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import regex
 
 from ._clock import wall_clock
 from ._errors import InvalidInputError
 from ._models import RISKY_LABELS, ChatMessage, ChatQuote, ChatScreening, Label, Screening
+
+if TYPE_CHECKING:  # _screener imports the model machinery; screen_chat imports it when called
+    from ._screener import Screener
 
 __all__ = ["ParsedMessage", "parse_chat", "screen_chat"]
 
@@ -958,7 +962,7 @@ def screen_chat(
     me: str | None = None,
     now: dt.datetime | None = None,
     lender: str | None = None,
-    screener: object | None = None,
+    screener: Screener | None = None,
 ) -> ChatScreening:
     r"""Screen a pasted WeChat conversation message by message.
 
@@ -1066,7 +1070,7 @@ def screen_chat(
             found = "、".join(hide(n) for n in speakers) if speakers else "none (the text has no speaker names)"
             raise InvalidInputError(f"me={hide(me)!r} is not a speaker of this chat; speakers found: {found}")
     views = [_screen_view(text[p.start : p.end]) if not p.is_record else "" for p in parsed]
-    results: list[Screening] = scr.classify_many(views, lender=lender, now=now) if views else []  # type: ignore[attr-defined]
+    results: list[Screening] = scr.classify_many(views, lender=lender, now=now) if views else []
     borrower, guess = (me, None) if me is not None else _infer_borrower(text, parsed, results, views)
     mask = bool(getattr(scr, "mask_identifiers", True))
     lang = getattr(scr, "advice_lang", "zh")

@@ -202,12 +202,13 @@ def _no_constant(name: str) -> Any:
 def _cmd_classify(args: argparse.Namespace) -> int:
     from . import load_screener
 
+    now = None if args.now is None else _parse_iso(args.now)  # checked before stdin is read
     screener = load_screener(args.model, mask_identifiers=not args.no_mask)
     if args.text == ["-"]:
         rows = _read_stdin_messages(io.StringIO(_decode_source(_read_source("-"), "stdin"), newline=None))
     else:
         rows = [(t, _NO_ID) for t in args.text]  # each argument is one message
-    results = screener.classify_many([t for t, _ in rows], lender=args.lender)
+    results = screener.classify_many([t for t, _ in rows], lender=args.lender, now=now)
     for i, (s, (_, rid)) in enumerate(zip(results, rows, strict=True), 1):
         if args.json:
             dumped = s.model_dump_json()
@@ -233,10 +234,23 @@ def _parse_now(value: str | None) -> datetime.datetime:
     """
     if not value:
         return _china_now()
+    return _parse_iso(value)
+
+
+def _parse_iso(value: str) -> datetime.datetime:
+    """An ISO-8601 date-time given to ``--now``: naive (2024-05-04T10:00) or with an offset (…+08:00, …Z).
+
+    Raises
+    ------
+    ValueError
+        Naming the option and an example, for a value that is not an ISO date-time.
+    """
     try:
-        return datetime.datetime.fromisoformat(value)
+        return datetime.datetime.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"--now {value!r} is not an ISO date-time such as 2024-05-04T10:00") from None
+        raise ValueError(
+            f"--now {value!r} is not an ISO date-time such as 2024-05-04T10:00 or 2024-05-04T10:00+08:00"
+        ) from None
 
 
 def _china_now() -> datetime.datetime:
@@ -574,6 +588,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--lender",
         default=None,
         help="the lender you really borrowed from (e.g. 星河消费金融有限公司): a payee in that name is not flagged",
+    )
+    c.add_argument(
+        "--now",
+        default=None,
+        metavar="ISO-8601",
+        help="the time that resolves relative deadlines (今日18:00前, 3天内, 周五前), e.g. 2024-05-04T10:00 or "
+        "2024-05-04T10:00+08:00; deadlines carry its time zone (default: none, and a relative deadline's value "
+        "is null)",
     )
     c.add_argument("--json", action="store_true", help="one Screening JSON per line")
     c.add_argument("--model", default=None, help="bundle directory (default: the shipped model)")

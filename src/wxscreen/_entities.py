@@ -57,11 +57,12 @@ Span conventions (``raw[start:end]``; the fixture set
     a platform from the gazetteer (:data:`LENDERS`) or a company name ending in
     消费金融/小额贷款…有限公司. Value: the Simplified name.
 ``phone``
-    mobile (optionally +86, spaces, hyphens or dash-like separators such as
-    ``138—1234—5678`` and ``138~1234~5678``, or masked ``138****5678``),
-    landline with area code, 400/800 numbers, 95xxx and public service lines
+    mobile (optionally +86, spaces, hyphens, middle dots or dash-like separators such as
+    ``138—1234—5678``, ``138~1234~5678`` and ``138·0000·1234``, or masked ``138****5678``),
+    a mobile number in Chinese digit numerals (``一三八零零零零一二三四``, 幺 for 1, as
+    masking reads them), landline with area code, 400/800 numbers, 95xxx and public service lines
     (12378, 96110, 110 …) after a call word. Value: the digits (``*`` kept for
-    masked digits), without the country code.
+    masked digits; Arabic for numerals), without the country code.
 ``bank_card``
     a run of 16–19 digits, grouped or not (single spaces or hyphens), that
     passes the Luhn check (python-stdnum, DOMAIN.md §6.1), taken whole: a
@@ -78,8 +79,10 @@ Span conventions (``raw[start:end]``; the fixture set
 ``account_handle``
     the id after a WeChat/QQ/Alipay/Telegram cue (微信, V信, vx, 加V, QQ, 扣扣,
     企鹅号, 支付宝, zfb, telegram, tg, 纸飞机, 电报 …), also after a look-up verb
-    (``telegram搜 fastloan_bot``, ``微信上加 zhang_88``), taken whole (``zhang_8899``, a QQ number, an Alipay
-    phone or e-mail). Value: the id after NFKC (``ａｂｃ１２３`` → ``abc123``).
+    (``telegram搜 fastloan_bot``, ``微信上加 zhang_88``), taken whole (``zhang_8899``, ``zhang.san_88``, a QQ
+    number, an Alipay phone or e-mail); a QQ number in Chinese numerals after QQ/扣扣/企鹅号
+    (``QQ号是一二三四五六七八九``; not a count: ``qq里一二三四五个人``). Value: the id after NFKC
+    (``ａｂｃ１２３`` → ``abc123``; the Arabic digits of a number in numerals).
 ``url``
     ``http(s)://`` or ``www.`` addresses and bare domains with a common TLD,
     trailing punctuation excluded. Value: the address after NFKC.
@@ -206,12 +209,29 @@ _HANDLE = regex.compile(
     # one cue list with masking (_mask.HANDLE_CUE / HANDLE_GLUE: 微信号码：, 微信是, 绿泡泡, 卫星号 …)
     r"(?=[微薇威徽维vVwWqQ扣企支zZaAtT纸绿加+电飞卫])" + HANDLE_CUE + HANDLE_GLUE +
     r"(?P<h>[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]{1,63}(?:\.[A-Za-z0-9\-]{1,63}){1,4}"
-    r"|[A-Za-z][A-Za-z0-9_\-]{3,29}(?![A-Za-z0-9_\-@])"
+    r"|[A-Za-z](?:[A-Za-z0-9_\-]|\.(?=[A-Za-z0-9])){3,29}(?![A-Za-z0-9_\-@]|\.[A-Za-z0-9])"
     r"|\d{5,12}(?![0-9A-Za-z_\-@*]))",
     _I,
 )
-# digit groups may be joined by a space, a hyphen or a dash-like character (138—1234—5678, 138~1234~5678)
-_PSEP = r"[ \-\u2010-\u2015\u2212~\u301c\ufe58\ufe63]"
+# digit groups may be joined by a space, a hyphen, a dash-like character (138—1234—5678, 138~1234~5678)
+# or a middle dot (138·0000·1234), as masking reads them (_mask._DIGITS)
+_PSEP = r"[ \-\u2010-\u2015\u2212~\u301c\ufe58\ufe63·・•]"
+# Chinese digit numerals as masking reads them (_normalize._CN_DIGIT_VALUE; 幺 is 1): a mobile
+# number or a QQ number said digit by digit (一三八零零零零一二三四, QQ号是一二三四五六七八九)
+_CN_DIGIT = {ch: str(v) for v, chars in enumerate(
+    ("零〇", "一壹幺", "二两贰", "三叁", "四肆", "五伍", "六陆", "七柒", "八捌", "九玖")) for ch in chars}
+_CN_D = "零〇一二三四五六七八九壹贰叁肆伍陆柒捌玖幺"  # no 两: normalisation keeps a run with 两 as written
+_CN_NUMERAL = "".join(_CN_DIGIT) + "十拾百佰千仟万亿"
+_MOBILE_CN = regex.compile(
+    rf"(?<![0-9{_CN_NUMERAL}])[一壹幺][三叁四肆五伍六陆七柒八捌九玖][{_CN_D}]"
+    rf"(?:{_PSEP}?[{_CN_D}]{{4}}){{2}}(?![0-9{_CN_NUMERAL}])"
+)
+# a QQ number in Chinese numerals after a QQ cue, not a count (qq里一二三四五个人)
+_HANDLE_CN = regex.compile(
+    r"(?=[qQ扣企])(?:(?<![A-Za-z])q\s?q(?![A-Za-z])|扣\s?扣|企鹅号?)" + HANDLE_GLUE
+    + rf"(?P<h>[{''.join(_CN_DIGIT)}]{{5,12}})(?![0-9{_CN_NUMERAL}个位人次天年月日岁号块元])",
+    _I,
+)
 _MOBILE = regex.compile(rf"(?<![0-9A-Za-z*+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:{_PSEP}?\d{{4}}){{2}}(?![0-9*])")
 _MOBILE_MASKED = regex.compile(r"(?<![0-9*])1[3-9]\d[*xX]{4}\d{4}(?![0-9*])")
 _LANDLINE = regex.compile(
@@ -465,10 +485,24 @@ def _find_handles(t: str, cl: _Claims, out: list[_Hit]) -> None:
             continue
         cl.take(a, b)
         out.append(_Hit("account_handle", a, b, h))
+    for m in _HANDLE_CN.finditer(t) if _has_cn_digit(t) else ():
+        a, b = m.span("h")
+        if cl.free(a, b):
+            cl.take(a, b)
+            out.append(_Hit("account_handle", a, b, _cn_digits(m.group("h"))))
 
 
-def _find_phones(t: str, cl: _Claims, out: list[_Hit]) -> None:
-    for rx in (_MOBILE, _MOBILE_MASKED, _LANDLINE, _TOLLFREE):
+def _has_cn_digit(t: str) -> bool:
+    return any(c in _CN_DIGIT for c in t)
+
+
+def _cn_digits(s: str) -> str:
+    """The Arabic digits of ``s``'s digits and Chinese digit numerals (一三八 → 138), separators dropped."""
+    return "".join(_CN_DIGIT.get(c, c) for c in s if c in _CN_DIGIT or c.isdigit())
+
+
+def _find_phones(t: str, cl: _Claims, out: list[_Hit], digits: bool = True) -> None:
+    for rx in (_MOBILE, _MOBILE_MASKED, _LANDLINE, _TOLLFREE) if digits else ():
         for m in rx.finditer(t):
             if not cl.free(*m.span()):
                 continue
@@ -477,7 +511,11 @@ def _find_phones(t: str, cl: _Claims, out: list[_Hit]) -> None:
                 d = d[-11:]
             cl.take(*m.span())
             out.append(_Hit("phone", m.start(), m.end(), d))
-    for m in _SERVICE.finditer(t):
+    for m in _MOBILE_CN.finditer(t) if _has_cn_digit(t) else ():
+        if cl.free(*m.span()):
+            cl.take(*m.span())
+            out.append(_Hit("phone", m.start(), m.end(), _cn_digits(m.group())))
+    for m in _SERVICE.finditer(t) if digits else ():
         a, b = m.span()
         if not cl.free(a, b) or _NON_MONEY_AFTER.match(t, b) or _unit_after(t, b):
             continue
@@ -803,7 +841,15 @@ def _find_amounts(
 # entry point
 
 
+def _mask_numerals(text: str, masked: str) -> str:
+    """Star the digits and Chinese digit numerals of ``text`` where ``masked`` (its digits, masked) has ``*``."""
+    stars = iter(masked)
+    return "".join("*" if (c in _CN_DIGIT or c.isdigit()) and next(stars, "") == "*" else c for c in text)
+
+
 def _mask_value(kind: str, s: str) -> str:
+    if kind == "phone" and _has_cn_digit(s):  # 一三八零零零零一二三四: masked as its digits are
+        return _mask_numerals(s, _mask_digits(_cn_digits(s)))
     if "*" in s and sum(c.isdigit() for c in s) <= 8:
         return s  # already masked at the source (6222****0000, 138****5678)
     if kind == "account_handle":
@@ -865,8 +911,8 @@ def extract_entities(raw: str, *, now: dt.datetime | None = None, mask: bool = T
         _find_ids(t, cl, hits)
         _find_cards(t, cl, hits)
     _find_handles(t, cl, hits)
-    if digits:
-        _find_phones(t, cl, hits)
+    if digits or _has_cn_digit(t):
+        _find_phones(t, cl, hits, digits)
     _find_lenders(t, cl, hits)
     _find_deadlines(t, now, cl, hits)
     _find_overdue(t, cl, hits)

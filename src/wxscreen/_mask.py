@@ -37,6 +37,8 @@ _DIGITS = regex.compile(
 HANDLE_CUE = (
     r"(?:微信|薇信|威信|徽信|维信|v信|vx|wx|weixin|wechat|绿泡泡|卫星号|qq|扣\s?扣|(?<![A-Za-z])q\s[qQ](?![A-Za-z])|企鹅号?"
     r"|支付宝|zfb|alipay|telegram|纸飞机|飞机号|电报号?|(?<![A-Za-z])tg(?![A-Za-z])"
+    # 飞机 only as a handle field (飞机：, 飞机 id, 飞机搜, 飞机上 @x): 在飞机上 alone is an aeroplane
+    r"|飞机(?=\s{0,8}(?:[:：@]|id|搜|私聊|私信)|上\s{0,8}(?:@|搜|私聊|私信))"
     r"|(?:加|\+)\s?v(?![A-Za-z])|(?<![A-Za-z])v(?=\s?[:：]))"
 )
 #: What may stand between the cue and the handle: where to look it up (telegram搜 fastloan_bot,
@@ -48,13 +50,15 @@ HANDLE_GLUE = (
 _HANDLE = regex.compile(
     rf"(?:(?<![a-z]){HANDLE_CUE}|"
     # masking-only cues: Traditional and short forms, 账号, a standalone id / qq
-    r"[微薇威徽维]信|q号|支付寶|飞机|電報號?|账号|帐号|帳號|"
+    r"[微薇威徽维]信|q号|支付寶|電報號?|账号|帐号|帳號|"
     r"(?<![a-z])(?:qq|id)(?![a-z])|"
     # a lone v / q / v信-style letter as in 加v：abc_123, 加q 12345678
     r"(?<![a-z0-9])[vq](?![a-z0-9]))"
     + HANDLE_GLUE
-    # the id: Latin, digits, or a number in Chinese numerals (QQ号是一二三四五六七八九)
-    + r"(?P<h>[a-z][a-z0-9_\-]{3,29}|[0-9]{5,12}"
+    # the id: an e-mail address (an Alipay account), Latin with inner _ - . (zhang_san.88),
+    # digits, or a number in Chinese numerals (QQ号是一二三四五六七八九)
+    + r"(?P<h>[a-z0-9._%+\-]{1,64}@[a-z0-9\-]{1,63}(?:\.[a-z0-9\-]{1,63}){1,4}"
+    r"|[a-z](?:[a-z0-9_\-]|\.(?=[a-z0-9])){3,63}|[0-9]{5,12}"
     r"|[零〇一二三四五六七八九幺两]{5,12}(?![零〇一二三四五六七八九十百千万亿幺两]))",
     regex.IGNORECASE,
 )
@@ -146,6 +150,21 @@ def _hide_from(text: str, out: list[str], norm: Any, a: int, b: int, masked: str
                     out[i] = "*"
 
 
+def _hide_handle(text: str, out: list[str], ra: int, rb: int) -> None:
+    """Star, in ``out``, the raw handle ``text[ra:rb]`` but its first 2 and last 2 letters or digits.
+
+    Everything between them is starred, the ``_``, ``.`` or ``-`` of ``zhang_8899`` too
+    (LABELS.md §3: at most the first and last 4 shown); whitespace and invisible characters
+    that normalisation dropped from the handle stay as they are.
+    """
+    units = [i for i in range(ra, rb) if unicodedata.category(text[i])[0] in "LN"]
+    if len(units) <= 4:
+        return
+    for i in range(units[1] + 1, units[-2]):
+        if not text[i].isspace() and unicodedata.category(text[i]) != "Cf":
+            out[i] = "*"
+
+
 def _mask_normalized(text: str, out: list[str], norm: Any = None) -> None:
     """Mask, in ``out``, the identifiers found on the fully normalised text.
 
@@ -182,8 +201,7 @@ def _mask_normalized(text: str, out: list[str], norm: Any = None) -> None:
         ra, rb = norm.raw_span(a, b)
         if _masked_already(text, ra, rb) or any(c in _NUMERAL_UNITS for c in text[ra:rb]):
             continue
-        n = b - a
-        _hide_from(text, out, norm, a, b, "".join("*" if 2 <= k < n - 2 else "-" for k in range(n)))
+        _hide_handle(text, out, *norm.raw_span(a, b))
 
 
 def mask_identifiers(text: str) -> str:
@@ -203,11 +221,13 @@ def mask_identifiers(text: str) -> str:
         their first 4 and last 4 digits (first and last 2 when 8 digits or
         fewer) — a range of two years (2024—2025) or of two amounts with a
         unit after it (1000—2000元) is no identifier and stays; account handles
-        after 微信/vx/QQ/支付宝/telegram/tg/电报/账号 — also after a look-up
+        after 微信/vx/QQ/支付宝/telegram/tg/电报/飞机号/飞机：/账号 — also after a look-up
         verb or 是 (``telegram搜 fastloan_bot``, ``tg: @fastloan_bot``,
-        ``微信是 zhang_8899``), and a number in Chinese numerals
+        ``微信是 zhang_8899``), an e-mail address, a handle with ``_ . -``
+        inside (``zhang.san_88``), and a number in Chinese numerals
         (``QQ号是一二三四五六七八九``) — keep their first and last 2
-        characters.
+        letters or digits and nothing in between (``_ . -`` included). 飞机
+        counts only as a field (飞机：, 飞机号, 飞机搜): 在飞机上 is an aeroplane.
         Official hotlines (95xxx, 400/800) are left as they are. Case
         numbers — a court case number （2025）京0105民初12345号 and the id after
         合同编号/借款编号/订单号/案件编号/案号/协议编号 — keep their first and last 4

@@ -939,6 +939,16 @@ _LENDER_WORDS = regex.compile(r"消费金融|银行|小额贷款|小贷|金融|�
 _SIGNED = regex.compile(r"【([^【】]{2,20})】")
 
 
+#: Brackets around part of a company name (（深圳）, (有限公司), 【】), half- and full-width.
+_BRACKETED = regex.compile(r"[(（\[【〔][^()（）\[\]【】〔〕]{0,20}[)）\]】〕]")
+_BRACKET_CHARS = regex.compile(r"[()（）\[\]【】〔〕]")
+#: The legal form: 股份 anywhere, 有限责任公司 / 有限公司 / 公司 at the end.
+_LEGAL_FORM = regex.compile(r"股份|(?:有限责任公司|有限公司|公司)$")
+#: A generic word a brand may drop or add (招联金融 for 招联消费金融有限公司): not 消费金融, whose
+#: licence is part of who the lender is (星河消费金融 is not 星河小额贷款).
+_GENERIC_TAIL = regex.compile(r"(?:(?<!消费)金融|科技)$")
+
+
 @functools.lru_cache(maxsize=256)
 def _normalized_lender_core(lender: str) -> str:
     """Normalise a caller-given lender name once (OpenCC and all), then strip its suffix."""
@@ -947,8 +957,33 @@ def _normalized_lender_core(lender: str) -> str:
     return _lender_core(normalize(lender).text)
 
 
+def _company_key(name: str) -> str:
+    """A company name without spaces, brackets, 股份 and its legal form (有限公司, 有限责任公司, 公司).
+
+    ``name`` is normalised text (NFKC: full-width forms are ASCII already). The
+    characters inside brackets are kept: 星河消费金融（股份）有限公司 and
+    星河消费金融股份有限公司 both give 星河消费金融.
+    """
+    return _LEGAL_FORM.sub("", _BRACKET_CHARS.sub("", regex.sub(r"\s+", "", name)))
+
+
 def _lender_core(name: str) -> str:
-    return regex.sub(r"(?:股份)?(?:有限责任公司|有限公司|公司)$|(?:消费金融|小额贷款|金融|科技|银行)$", "", name)
+    """The part of a caller-given lender name a payee company must hold (README, ``lender=``).
+
+    Spaces, 股份 and the legal form go (:func:`_company_key`), and so does a
+    bracketed part (（有限公司）, （深圳）) unless nothing would be left; then a
+    generic trailing 金融 or 科技: 星河消费金融有限公司, 星河消费金融（有限公司）,
+    星河消费金融股份有限公司 and 星河消费金融 all give 星河消费金融; 星河金融 gives 星河.
+    """
+    name = regex.sub(r"\s+", "", name)
+    unbracketed = _company_key(_BRACKETED.sub("", name))
+    key = unbracketed if len(unbracketed) >= 2 else _company_key(name)
+    return _GENERIC_TAIL.sub("", key)
+
+
+def _holds_lender(core: str, company: str) -> bool:
+    """Whether the payee ``company`` (normalised text) holds the lender's ``core`` (:func:`_lender_core`)."""
+    return core in _company_key(company)
 
 
 #: Rule id of a payee company that is not the caller-given lender.
@@ -989,7 +1024,7 @@ def payee_is_lender(text: str, lender: str | None) -> bool:
     core = _normalized_lender_core(lender)
     if len(core) < 2:
         return False
-    return any(core in m.group("company") for m in _PAYEE_COMPANY.finditer(text))
+    return any(_holds_lender(core, m.group("company")) for m in _PAYEE_COMPANY.finditer(text))
 #: A payment instruction in the payee's sentence (转账至, 还款, 汇入, 收款, 对公账户 …).
 _PAY_CUE = regex.compile(r"转|汇|打款|打钱|打到|打入|存入|缴|付|还款|结清|收款|对公|账户|账号|卡号")
 #: A bank's notice of a transfer already made (对方户名), or the reader's own account: no instruction.
@@ -1039,7 +1074,7 @@ def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | No
     hits: list[Hit] = []
     for m in _PAYEE_COMPANY.finditer(text):
         company = m.group("company")
-        if core in company or _NOT_AN_ASK.search(text, max(0, m.start() - 3), m.start()):
+        if _holds_lender(core, company) or _NOT_AN_ASK.search(text, max(0, m.start() - 3), m.start()):
             continue
         if m.group("verb") and not _REGISTERED.search(company):
             continue
@@ -1075,7 +1110,7 @@ def _payee_unofficial(text: str, lender: str | None = None) -> bool:
     if lender:
         core = _normalized_lender_core(lender)
         if len(core) >= 2:
-            return core not in company
+            return not _holds_lender(core, company)
     if _LENDER_WORDS.search(company):
         return False
     for sig in _SIGNED.findall(text):
