@@ -1,0 +1,55 @@
+"""Code review 7 (items 1-7): record-owner shortcut, R10 under R8/R9, amounts before a comma,
+doubt cue vs a collector's questions, 中午/晚上 hours, corpus encoding and empty eval input,
+the accepted-rate key of rows without a source label."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import wxscreen
+from wxscreen import Label
+
+NOW = dt.datetime(2026, 3, 10, 9, 0)
+
+
+def _typed(screening, kind):
+    return [e.value for e in screening.entities if e.type == kind]
+
+
+# --- item 1: a forwarded record makes its owner the borrower only when the owner asks for nothing
+
+_FORWARDER = """小王 2024/5/6 20:00
+你看，这是我跟平台的聊天记录，我就是这样减下来的
+小王 2024/5/6 20:00
+[聊天记录]
+小王和星河金融客服的聊天记录
+    小王 2024/5/1 18:30
+    我的借款逾期了，能减免吗
+    星河金融客服 2024/5/1 18:32
+    您好，已为您申请减免50%罚息，剩余本金请在APP内还款
+    小王 2024/5/1 18:33
+    好的谢谢
+小王 2024/5/6 20:05
+你把钱先转到我卡上，卡号6222021234567890123，我帮你跟平台办减免
+张先生 2024/5/6 20:10
+真的能减免吗？
+"""
+
+
+def test_a_forwarder_who_asks_for_a_transfer_is_not_the_borrower(screener):
+    inferred = wxscreen.screen_chat(_FORWARDER, screener=screener)
+    given = wxscreen.screen_chat(_FORWARDER, me="张先生", screener=screener)
+    assert inferred.borrower == "张先生"
+    assert inferred.label is Label.POSSIBLE_SCAM
+    assert inferred.label is given.label and inferred.first_risky == given.first_risky
+    ask = inferred.messages[inferred.first_risky]
+    assert ask.speaker == "小王" and any(f.kind == "unofficial_transfer" for f in ask.screening.flags)
+
+
+def test_a_forwarder_asking_advice_is_still_the_borrower(screener):
+    # the shortcut stands when the owner's own messages ask for nothing
+    paste = _FORWARDER.replace(
+        "你把钱先转到我卡上，卡号6222021234567890123，我帮你跟平台办减免", "你说这个靠谱吗，我要不要在APP里还"
+    ).replace("真的能减免吗？", "看着是官方的，可以在APP里还")
+    r = wxscreen.screen_chat(paste, screener=screener)
+    assert r.borrower == "小王"
