@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 import wxscreen
 from wxscreen import Label
 
@@ -53,3 +55,33 @@ def test_a_forwarder_asking_advice_is_still_the_borrower(screener):
     ).replace("真的能减免吗？", "看着是官方的，可以在APP里还")
     r = wxscreen.screen_chat(paste, screener=screener)
     assert r.borrower == "小王"
+
+
+# --- item 2: R10 does not lower a message that R8 or R9 reads
+
+_LENDER = "星河消费金融有限公司"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("我是你表哥，最近手头紧借点钱，还款请转至户名：星河消费金融有限公司", "R8"),
+        ("我们是第三方债务协商机构，可以帮您处理网贷逾期，还款请转至户名：星河消费金融有限公司，账号6222021234567890", "R9"),
+    ],
+)
+def test_lender_payee_does_not_lower_identity_or_agency_messages(screener, text, rule):
+    without = screener.classify(text)
+    given = screener.classify(text, lender=_LENDER)
+    assert given.label in (Label.POSSIBLE_SCAM, Label.SUSPICIOUS)
+    assert given.label is without.label
+    assert not any("R10" in x for x in given.reasons)
+
+
+def test_decide_skips_r10_when_r8_or_r9_applies():
+    from wxscreen._decision import decide
+
+    scores = {"possible_scam": 0.9, "suspicious": 0.04, "negotiation_offer": 0.02, "collection_notice": 0.03, "other": 0.01}
+    assert decide(scores, [], own_account=True)[0] is Label.COLLECTION_NOTICE  # R10 alone still lowers
+    for kw in ({"identity_money": True}, {"agency": True}):
+        label, reasons = decide(scores, [], own_account=True, **kw)
+        assert label is Label.POSSIBLE_SCAM and reasons == []
