@@ -85,3 +85,21 @@ def test_decide_skips_r10_when_r8_or_r9_applies():
     for kw in ({"identity_money": True}, {"agency": True}):
         label, reasons = decide(scores, [], own_account=True, **kw)
         assert label is Label.POSSIBLE_SCAM and reasons == []
+
+
+# --- item 3: an amount that ends in its unit is not joined to a digit after an ASCII comma
+
+
+@pytest.mark.parametrize(
+    ("text", "amounts"),
+    [
+        ("还款5000元,6期", [5000.0]),
+        ("共计1,000元,2,000元", [1000.0, 2000.0]),
+        ("本金1,000元,利息200元", [1000.0, 200.0]),
+        ("请还1000元/2期", [1000.0]),
+        ("还款1,2345元", []),  # an invalid grouping is still no amount
+        ("还款12,34元", []),
+    ],
+)
+def test_amount_before_comma_and_digit(raw_screener, text, amounts):
+    assert _typed(raw_screener.classify(text), "amount") == amounts
