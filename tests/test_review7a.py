@@ -10,6 +10,7 @@ import pytest
 
 import wxscreen
 from wxscreen import Label
+from wxscreen._borrower import message_cues
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)
 
@@ -103,3 +104,27 @@ def test_decide_skips_r10_when_r8_or_r9_applies():
 )
 def test_amount_before_comma_and_digit(raw_screener, text, amounts):
     assert _typed(raw_screener.classify(text), "amount") == amounts
+
+
+# --- item 4: a collector's rhetorical questions are no borrower doubt
+
+
+@pytest.mark.parametrize("text", ["张三，你为什么不接电话？", "为什么还不还款？凭什么拖着？"])
+def test_rhetorical_questions_are_no_doubt(text):
+    assert not message_cues(text, flagged=False)["doubt"]
+
+
+@pytest.mark.parametrize("text", ["为什么要转到个人账户？", "凭什么要我先交手续费？我不办了。", "你是谁？"])
+def test_real_doubt_still_counts(text):
+    assert message_cues(text, flagged=False)["doubt"]
+
+
+def test_a_collector_asking_why_is_not_the_borrower(screener):
+    paste = (
+        "小李 2024/5/3 14:22\n张三，你为什么不接电话？\n\n"
+        "张三 2024/5/3 14:25\n在开会\n\n"
+        "小李 2024/5/3 14:26\n为什么还不还款？凭什么拖着？今天必须处理\n\n"
+        "张三 2024/5/3 14:30\n好的，我下周发工资就还\n"
+    )
+    r = wxscreen.screen_chat(paste, screener=screener)
+    assert r.borrower == "张三"
