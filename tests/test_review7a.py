@@ -11,6 +11,8 @@ import pytest
 import wxscreen
 from wxscreen import Label
 from wxscreen._borrower import message_cues
+from wxscreen._chat import _parse_time
+from wxscreen._clock import wall_clock
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)
 
@@ -128,3 +130,35 @@ def test_a_collector_asking_why_is_not_the_borrower(screener):
     )
     r = wxscreen.screen_chat(paste, screener=screener)
     assert r.borrower == "张三"
+
+
+# --- item 5: 中午 adds 12 only to 1点 and 2点; 晚上 1点 to 4点 are after midnight
+
+
+@pytest.mark.parametrize(
+    ("hour", "part", "out"),
+    [(10, "中午", (10, 0)), (11, "中午", (11, 0)), (2, "中午", (14, 0)), (1, "晚上", (1, 1)), (4, "夜里", (4, 1)),
+     (2, "今晚", (2, 1)), (5, "晚上", (17, 0)), (11, "晚上", (23, 0)), (1, "凌晨", (1, 0))],
+)
+def test_wall_clock_noon_and_small_hours(hour, part, out):
+    assert wall_clock(hour, part) == out
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("请中午10点前还款", dt.datetime(2026, 3, 10, 10, 0)),
+        ("请晚上1点前还款", dt.datetime(2026, 3, 11, 1, 0)),
+        ("请今晚2点前还款", dt.datetime(2026, 3, 11, 2, 0)),
+        ("请中午1点前还款", dt.datetime(2026, 3, 10, 13, 0)),  # unchanged
+        ("请晚上8点前还款", dt.datetime(2026, 3, 10, 20, 0)),  # unchanged
+    ],
+)
+def test_deadline_noon_and_small_hours(raw_screener, text, when):
+    assert _typed(raw_screener.classify(text, now=NOW), "deadline") == [when]
+
+
+def test_chat_time_in_the_small_hours():
+    now = dt.datetime(2026, 3, 10, 23, 59)
+    assert _parse_time("3月9日 晚上1:30", now)[0] == dt.datetime(2026, 3, 10, 1, 30)
+    assert _parse_time("3月9日 晚上12:30", now)[0] == dt.datetime(2026, 3, 10, 0, 30)  # unchanged

@@ -276,8 +276,10 @@ def _parse_time(
     part = regex.search(r"上午|中午|下午|傍晚|晚上|深夜|半夜|凌晨|早上", ts)
     hour, days = wall_clock(hour, part.group() if part else None)  # shared with deadlines (_clock.py)
     if days and part is not None:
-        # 晚上12:00 (or 0:00) is midnight at the end of that day, i.e. 00:00 of the next one
-        plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), "00:" + m.group(0).split(":", 1)[1], 1))
+        # 晚上12:00 (or 0:00) is midnight at the end of that day, i.e. 00:00 of the next one;
+        # 晚上1:30 is 01:30 of the next one
+        clock = f"{hour:02d}:" + m.group(0).split(":", 1)[1]
+        plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), clock, 1))
         when, sets = _parse_time(plain, now, day)
         if when is None:
             return None, sets
