@@ -5,6 +5,7 @@ the accepted-rate key of rows without a source label."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -12,7 +13,10 @@ import wxscreen
 from wxscreen import Label
 from wxscreen._borrower import message_cues
 from wxscreen._chat import _parse_time
+from wxscreen._cli import main
 from wxscreen._clock import wall_clock
+from wxscreen._errors import CorpusFormatError
+from wxscreen.training import load_corpus
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)
 
@@ -162,3 +166,35 @@ def test_chat_time_in_the_small_hours():
     now = dt.datetime(2026, 3, 10, 23, 59)
     assert _parse_time("3月9日 晚上1:30", now)[0] == dt.datetime(2026, 3, 10, 1, 30)
     assert _parse_time("3月9日 晚上12:30", now)[0] == dt.datetime(2026, 3, 10, 0, 30)  # unchanged
+
+
+# --- item 6: a file that is not UTF-8; eval of a FILE with no records
+
+
+def test_non_utf8_corpus_is_a_format_error(tmp_path):
+    p = tmp_path / "gbk.jsonl"
+    good = json.dumps({"id": "a", "text": "好的", "label": "other"}, ensure_ascii=False)
+    bad = json.dumps({"id": "b", "text": "还款", "label": "other"}, ensure_ascii=False)
+    p.write_bytes(good.encode("utf-8") + b"\n" + bad.encode("gbk") + b"\n")
+    with pytest.raises(CorpusFormatError) as info:
+        load_corpus(p)
+    assert info.value.path == str(p) and info.value.line == 2
+    assert "UTF-8" in str(info.value)
+
+
+def test_eval_of_an_empty_folder_or_file_exits_2(tmp_path, capsys):
+    empty_dir = tmp_path / "nothing"
+    empty_dir.mkdir()
+    assert main(["eval", str(empty_dir)]) == 2
+    assert "no *.jsonl" in capsys.readouterr().err
+    blank = tmp_path / "blank.jsonl"
+    blank.write_text("\n\n", encoding="utf-8")
+    assert main(["eval", str(blank)]) == 2
+    assert "no records" in capsys.readouterr().err
+
+
+def test_eval_of_a_non_utf8_file_names_the_line(tmp_path, capsys):
+    p = tmp_path / "gbk.jsonl"
+    p.write_bytes(json.dumps({"id": "b", "text": "还款", "label": "other"}, ensure_ascii=False).encode("gbk"))
+    assert main(["eval", str(p)]) == 1
+    assert f"{p}:1: not UTF-8" in capsys.readouterr().err
