@@ -10,13 +10,13 @@ import json
 import pytest
 
 import wxscreen
-from wxscreen import Label
+from wxscreen import Label, ModelInfo, Screening
 from wxscreen._borrower import message_cues
 from wxscreen._chat import _parse_time
 from wxscreen._cli import main
 from wxscreen._clock import wall_clock
 from wxscreen._errors import CorpusFormatError
-from wxscreen.training import load_corpus
+from wxscreen.training import LabelledMessage, evaluate, load_corpus
 
 NOW = dt.datetime(2026, 3, 10, 9, 0)
 
@@ -198,3 +198,25 @@ def test_eval_of_a_non_utf8_file_names_the_line(tmp_path, capsys):
     p.write_bytes(json.dumps({"id": "b", "text": "还款", "label": "other"}, ensure_ascii=False).encode("gbk"))
     assert main(["eval", str(p)]) == 1
     assert f"{p}:1: not UTF-8" in capsys.readouterr().err
+
+
+# --- item 7: expect rows without a source_label are "(none)", apart from a real source label "all"
+
+
+class _Stub:
+    def classify_many(self, texts):
+        info = ModelInfo(wxscreen_version="0", model_id="stub", trained_on="0")
+        scores = {lab.value: (0.96 if lab is Label.OTHER else 0.01) for lab in Label}
+        return [Screening(label=Label.OTHER, scores=scores, flags=[], reasons=[], model=info) for _ in texts]
+
+
+def test_accepted_rate_of_rows_without_source_label():
+    recs = [
+        LabelledMessage(id="1", text="a", expect=[Label.OTHER]),
+        LabelledMessage(id="2", text="b", expect=[Label.SUSPICIOUS], source_label="all"),
+    ]
+    rep = evaluate(_Stub(), recs)
+    by = rep.accepted_by_source_label
+    assert by["(none)"].model_dump() == {"accepted": 1.0, "n": 1}
+    assert by["all"].model_dump() == {"accepted": 0.0, "n": 1}
+    assert rep.accepted == 0.5
