@@ -280,8 +280,10 @@ def _parse_time(
     part = regex.search(r"上午|中午|下午|傍晚|晚上|深夜|半夜|凌晨|早上", ts)
     hour, days = wall_clock(hour, part.group() if part else None)  # shared with deadlines (_clock.py)
     if days and part is not None:
-        # 晚上12:00 (or 0:00) is midnight at the end of that day, i.e. 00:00 of the next one
-        plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), "00:" + m.group(0).split(":", 1)[1], 1))
+        # 晚上12:00 (or 0:00) is midnight at the end of that day, i.e. 00:00 of the next one;
+        # 晚上1:30 is 01:30 of the next one
+        clock = f"{hour:02d}:" + m.group(0).split(":", 1)[1]
+        plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), clock, 1))
         when, sets = _parse_time(plain, now, day)
         if when is None:
             return None, sets
@@ -881,7 +883,9 @@ def _infer_borrower(
     Structural hints first (DOMAIN.md §6.3): a speaker called 我; not a WeCom
     ``@`` account, not whoever ``你已添加了X`` names or recalls a message by
     name, not whoever sent ``我通过了你的朋友验证请求``; a candidate who forwards
-    their own chat with another speaker. Then the cue scores of
+    their own chat with another speaker, unless that candidate's own top-level
+    messages carry a flag, ask for money or an account, or introduce
+    themself. Then the cue scores of
     :mod:`wxscreen._borrower`; when no speaker leads by its margin the borrower
     is None and ``guess`` names the likelier one. ``views`` are the messages as
     screened (placeholders blanked); by default the raw message text.
@@ -922,19 +926,6 @@ def _infer_borrower(
         ]
         return sum(vals) / len(vals) if vals else 0.5
 
-    # Someone who forwards their own chat with a lender or collector is the
-    # borrower asking for advice: a top-level candidate who, inside a record,
-    # is the speaker looking least like collection there.
-    records = {p.record for p in parsed if p.record is not None}
-    owners = set()
-    for rec in records:
-        inner = {p.speaker for p in parsed if p.record == rec and p.speaker and not p.is_record}
-        if len(inner) >= 2:
-            owner = min(inner, key=lambda n: debt_score(n, None, rec))
-            if owner in candidates:
-                owners.add(owner)
-    if len(owners) == 1:
-        return owners.pop(), None
     cues = {n: SpeakerCues(role_name=role_name(n), debt=debt_score(n)) for n in candidates}
     for i, (p, r) in enumerate(zip(parsed, results, strict=True)):
         if p.depth or p.is_record or p.speaker not in cues:
@@ -953,6 +944,24 @@ def _infer_borrower(
             for n in candidates:
                 if n != p.speaker and regex.match(rf"\s*@?{regex.escape(n)}\s*[,，:：!！]", body):
                     cues[n].addressed_by_risky += 1
+    # Someone who forwards their own chat with a lender or collector is the
+    # borrower asking for advice: a top-level candidate who, inside a record,
+    # is the speaker looking least like collection there. Not when their own
+    # top-level messages carry a flag, ask for money or an account, or
+    # introduce themself: a sender can forward a record to look credible
+    # (这是我跟平台的聊天记录…你把钱先转到我卡上); then the cues decide.
+    records = {p.record for p in parsed if p.record is not None}
+    owners = set()
+    for rec in records:
+        inner = {p.speaker for p in parsed if p.record == rec and p.speaker and not p.is_record}
+        if len(inner) >= 2:
+            owner = min(inner, key=lambda n: debt_score(n, None, rec))
+            if owner in candidates:
+                owners.add(owner)
+    if len(owners) == 1:
+        owner = owners.pop()
+        if not (cues[owner].request or cues[owner].claim):
+            return owner, None
     return rank_speakers(cues)
 
 
@@ -980,7 +989,9 @@ def screen_chat(
         the borrower is inferred among the top-level speakers: a speaker called
         我; otherwise not a WeCom ``@`` account, not the person the system line
         ``你已添加了X`` names, not whoever sent ``我通过了你的朋友验证请求``; a
-        speaker who forwards their own chat with another; among the rest, by
+        speaker who forwards their own chat with another (unless that
+        speaker's own messages carry a flag, ask for money or an account, or
+        introduce themself); among the rest, by
         what each speaker's messages do (``wxscreen._borrower``): the borrower
         doubts (你是谁, 怎么换号了), talks of repaying, answers briefly, is
         addressed; the other side asks for money, accounts, codes or secrecy,

@@ -511,6 +511,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     from . import Screener, load_screener
     from .training import cross_validate, evaluate, load_corpus, train
+    from .training._corpus import corpus_files
 
     if args.schema:
         sys.stdout.write(eval_schema(args.schema))
@@ -538,6 +539,18 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if args.model and args.train_dir:
         sys.stderr.write("wxscreen eval: give --model or --train-dir, not both\n")
         return 2
+    # every FILE is read before the model is loaded or trained: an empty one is a mistake
+    # (a wrong folder, a glob that matched nothing), not a report of 0 records
+    corpora: list[tuple[str, Any]] = []
+    for f in args.files:
+        if not corpus_files(f):
+            sys.stderr.write(f"wxscreen eval: no *.jsonl file in {f}\n")
+            return 2
+        records = load_corpus(f)
+        if not records:
+            sys.stderr.write(f"wxscreen eval: no records in {f}\n")
+            return 2
+        corpora.append((f, records))
     if args.train_dir:
         files = _train_files(args.train_dir)
         if Path(args.train_dir).is_dir():
@@ -551,8 +564,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     else:
         screener = load_screener(args.model)
     used: set[str] = set()
-    for f in args.files:
-        records = load_corpus(f)
+    for f, records in corpora:
         rep = evaluate(screener, records, source=str(f), progress=tty and len(records) >= PROGRESS_MIN_RECORDS)
         sys.stdout.write(_render(rep, args.format))
         if out is not None:

@@ -75,6 +75,9 @@ R10 the caller passed ``lender=`` and the message names that lender as the
     non-risky labels (LABELS.md §2: the contract account in the lender's name
     is an official channel). Without
     ``lender=`` the model's label stands: anyone can write a lender's name.
+    Like R7, R10 does not apply to a message that R8 or R9 reads: a relative
+    asking for money or a debt-relief agency is a warning sign whoever the
+    payee is (我是你表哥…还款请转至户名：星河消费金融有限公司 stays risky).
 
 R1–R6, R8 and R9 only ever raise the label (towards ``possible_scam``); only R7 and
 R10 lower it, and only when no detector found anything and none timed out. Scores are left as the
@@ -155,7 +158,8 @@ def decide(
         debts (R9; ``Scope.agency_claim``).
     own_account : bool, default=False
         The message names the caller-given lender as the payee (R10;
-        ``detectors._base.payee_is_lender``).
+        ``detectors._base.payee_is_lender``); ignored when ``identity_money``
+        or ``agency`` is true.
 
     Returns
     -------
@@ -175,7 +179,7 @@ def decide(
                 f"rule R7: no warning sign found by the detectors and the model is not sure "
                 f"(risky {risky:.2f} < {RISKY_WITHOUT_FLAGS}) ⇒ {label.value}"
             )
-    if not flags and complete and own_account and label in _RISKY:
+    if not flags and complete and own_account and label in _RISKY and not identity_money and not agency:
         label = _most_probable_safe(scores)
         reasons.append(
             f"rule R10: the payee named is the lender given by the caller and no warning sign was found ⇒ {label.value}"

@@ -756,6 +756,8 @@ def _arabic(num: str, mult: str | None, tail: str | None, more: str | None = Non
 # an invalid thousands grouping (1,2345 / 12,34 — a typo for 12,345 or for 1,234.5? no amount is
 # guessed; a valid grouping 12,345 is one match of _NUM and never reaches this test). Only an
 # ASCII comma in the raw text joins: a Chinese ， (NFKC ",") ends a clause (还款180元，6个月后).
+# Only a digit joins: an amount that ends in its unit (还款5000元,6期 / 共计1,000元,2,000元) or
+# begins with its currency sign is whole whatever follows or precedes it.
 _JOINERS = frozenset(".:/-·•・_")
 
 
@@ -777,11 +779,12 @@ def _find_amounts(
         nxt = t[b] if b < len(t) else ""
         if prev and prev.isascii() and (prev.isalnum() or prev in "_*#@+"):
             continue
-        if (prev in _JOINERS or (prev == "," and a - 1 in commas)) and a > 1 and t[a - 2].isdigit():
+        if (prev in _JOINERS or (prev == "," and a - 1 in commas)) and t[a].isdigit() and a > 1 and t[a - 2].isdigit():
             continue
         if nxt and ((nxt.isascii() and (nxt.isalnum() or nxt in "_%*@")) or nxt in "%‰"):
             continue
-        if nxt and (nxt in _JOINERS or (nxt == "," and b in commas)) and t[b + 1 : b + 2].isdigit():
+        joined = nxt in _JOINERS or (nxt == "," and b in commas)
+        if nxt and joined and t[b - 1].isdigit() and t[b + 1 : b + 2].isdigit():
             continue
         marked = bool(m.group("cur") or m.group("unit") or m.group("ma") or m.group("mb"))
         if not marked:

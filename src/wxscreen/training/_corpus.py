@@ -75,6 +75,23 @@ def corpus_files(path: str | os.PathLike[str]) -> list[Path]:
     return [p]
 
 
+def _read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 file (a leading byte-order mark dropped); UnicodeDecodeError if not UTF-8."""
+    with open(path, encoding="utf-8-sig") as fh:
+        return list(fh)
+
+
+def _first_bad_line(path: Path) -> tuple[int, int]:
+    """The 1-based line and column (in bytes) of the first byte of ``path`` that is not UTF-8."""
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return n, exc.start + 1
+    return 1, 1  # not reached for a file that failed to decode
+
+
 def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[LabelledMessage]:
     """Read JSON Lines corpus files.
 
@@ -93,7 +110,8 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
     ------
     CorpusFormatError
         With ``path`` and ``line`` set (and the record's ``id`` when it has
-        one), for a line that is not JSON or nests too deeply, breaks the
+        one), for a line that is not UTF-8 text (the first such line of the
+        file), is not JSON or nests too deeply, breaks the
         schema (unknown label, unknown flag kind, bad span …), or repeats the
         ``id`` of an earlier record of the same call (the message names where
         that id was first seen).
@@ -106,27 +124,35 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
     seen: dict[str, str] = {}  # id -> "file:line" where it was first read
     for p in paths:
         for f in corpus_files(p):
-            with open(f, encoding="utf-8-sig") as fh:
-                for n, line in enumerate(fh, 1):
-                    if not line.strip():
-                        continue
-                    try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as exc:
-                        raise CorpusFormatError(f"not JSON: {exc.msg}", str(f), n) from exc
-                    except RecursionError:
-                        raise CorpusFormatError("JSON nested too deeply", str(f), n) from None
-                    rid = obj.get("id") if isinstance(obj, dict) else None
-                    who = f"record {rid!r}: " if isinstance(rid, str) else ""
-                    try:
-                        rec = LabelledMessage.model_validate(obj)
-                    except ValidationError as exc:
-                        msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-                        raise CorpusFormatError(who + msg, str(f), n) from exc
-                    if rec.id in seen:
-                        raise CorpusFormatError(f"{who}duplicate id (first at {seen[rec.id]})", str(f), n)
-                    seen[rec.id] = f"{f}:{n}"
-                    out.append(rec)
+            try:
+                lines = _read_lines(f)
+            except UnicodeDecodeError as exc:
+                n, col = _first_bad_line(f)
+                raise CorpusFormatError(
+                    f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at column {col}); save the file as UTF-8",
+                    str(f),
+                    n,
+                ) from exc
+            for n, line in enumerate(lines, 1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CorpusFormatError(f"not JSON: {exc.msg}", str(f), n) from exc
+                except RecursionError:
+                    raise CorpusFormatError("JSON nested too deeply", str(f), n) from None
+                rid = obj.get("id") if isinstance(obj, dict) else None
+                who = f"record {rid!r}: " if isinstance(rid, str) else ""
+                try:
+                    rec = LabelledMessage.model_validate(obj)
+                except ValidationError as exc:
+                    msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                    raise CorpusFormatError(who + msg, str(f), n) from exc
+                if rec.id in seen:
+                    raise CorpusFormatError(f"{who}duplicate id (first at {seen[rec.id]})", str(f), n)
+                seen[rec.id] = f"{f}:{n}"
+                out.append(rec)
     return out
 
 

@@ -23,7 +23,9 @@ Definitions (the sources are named where a choice was made):
   uses a softmax over the linear SVM's raw decision values for the same
   records, i.e. the probabilities one gets without fitting any calibration;
 * ``expect`` rows (the external sets) — a prediction is accepted when its
-  label is in the list; rates per ``source_label``.
+  label is in the list; rates per ``source_label`` (rows without one under
+  ``"(none)"``, :data:`NO_SOURCE_LABEL`) and
+  overall (``accepted``).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from .._models import LABEL_ORDER, RISKY_LABELS, FlagKind, Screening
 from ._corpus import LabelledMessage
 
 __all__ = [
+    "NO_SOURCE_LABEL",
     "AcceptedRate",
     "Calibration",
     "ErrorRecord",
@@ -56,6 +59,9 @@ FLAG_KINDS: tuple[str, ...] = get_args(FlagKind)
 LABELS: tuple[str, ...] = tuple(lab.value for lab in LABEL_ORDER)
 ECE_BINS = 10
 UNCALIBRATED_METHOD = "softmax of the linear SVM's decision values (no calibration fitted)"
+#: The ``accepted_by_source_label`` key of ``expect`` rows without a ``source_label`` (it was
+#: ``"all"``, which read as the overall rate and would merge with a real source label "all").
+NO_SOURCE_LABEL = "(none)"
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
@@ -179,7 +185,10 @@ class EvalReport(BaseModel):
     calibration_uncalibrated: Calibration | None = Field(default=None, description=UNCALIBRATED_METHOD)
     per_tag: dict[str, TagMetrics] = Field(default_factory=dict)
     accepted: float | None = None
-    accepted_by_source_label: dict[str, AcceptedRate] = Field(default_factory=dict)
+    accepted_by_source_label: dict[str, AcceptedRate] = Field(
+        default_factory=dict,
+        description="accepted rate per source_label; expect rows without one are under '(none)'",
+    )
     n_errors: int = Field(default=0, description="misclassified records (all of them are in errors)")
     errors: list[ErrorRecord] = Field(
         default_factory=list,
@@ -392,7 +401,7 @@ def _report(
                 errors.append((-s.scores[pred], idx, _error(r, s, gold)))
         if r.expect:
             ok = s.label in r.expect
-            acc_by[r.source_label or "all"].append(int(ok))
+            acc_by[r.source_label or NO_SOURCE_LABEL].append(int(ok))
             if not ok and r.label is None:
                 errors.append((-s.scores[pred], idx, _error(r, s, "|".join(e.value for e in r.expect))))
     labelled = len(gold_l)
