@@ -168,6 +168,8 @@ def _resolve_evidence(data: Any) -> Any:
     """
     if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not isinstance(data.get("flags"), list):
         return data
+    if not any(isinstance(f, dict) and "evidence" in f and "start" not in f and "end" not in f for f in data["flags"]):
+        return data  # nothing to resolve (every record of corpora/)
     text = data["text"]
     flags = []
     for i, f in enumerate(data["flags"]):
