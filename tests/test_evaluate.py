@@ -57,8 +57,8 @@ def stub_report():
         "g": ("possible_scam", 0.9, []),
     }
     recs = [
-        _rec(1, "a", "possible_scam", [{"kind": "unofficial_transfer", "detail": "x", "start": 0, "end": 1}], ["obfuscated"]),
-        _rec(2, "b", "possible_scam", [{"kind": "unofficial_transfer", "detail": "x", "start": 0, "end": 1}]),
+        _rec(1, "a", "possible_scam", [{"kind": "unofficial_transfer", "detail": "personal_account", "start": 0, "end": 1}], ["obfuscated"]),
+        _rec(2, "b", "possible_scam", [{"kind": "unofficial_transfer", "detail": "personal_account", "start": 0, "end": 1}]),
         _rec(3, "c", "possible_scam", [], ["obfuscated"]),
         _rec(4, "d", "other", [], ["hard_negative"]),
         _rec(5, "e 电话13812345678", "other", [], ["hard_negative"]),

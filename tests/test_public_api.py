@@ -40,6 +40,7 @@ TRAINING = [
     "CVReport",
     "Calibration",
     "CorpusFlag",
+    "ErrorFlag",
     "ErrorRecord",
     "EvalReport",
     "FlagMetrics",

@@ -426,6 +426,9 @@ def _cmd_train(args: argparse.Namespace) -> int:
         sys.stderr.write(f"wxscreen train: no train*.jsonl in {root}\n")
         return 2
     records = load_corpus(train_files)
+    if not records:
+        sys.stderr.write(f"wxscreen train: no records in {', '.join(map(str, train_files))}\n")
+        return 2
     bundle = train(records, seed=args.seed)
     out = save_bundle(bundle, args.out)
     if test_files:
@@ -647,10 +650,16 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=_cmd_report)
 
     t = sub.add_parser(
-        "train", help="train a model from CORPUS_DIR (train*.jsonl and dev*.jsonl; test*.jsonl is evaluated)"
+        "train",
+        help="train a model from CORPUS_DIR (train*.jsonl and dev*.jsonl; test*.jsonl is evaluated) or one FILE.jsonl",
+        description=(
+            "Train a model. CORPUS is a folder (its train*.jsonl and dev*.jsonl are trained on and its "
+            "test*.jsonl evaluated, the figures stored in the bundle's metadata) or a single JSONL file of "
+            "labelled records (LABELS.md §4), all of it trained on."
+        ),
     )
-    t.add_argument("corpus")
-    t.add_argument("--no-dev", action="store_true", help="leave dev*.jsonl out of training")
+    t.add_argument("corpus", metavar="CORPUS", help="corpus folder, or one JSONL file")
+    t.add_argument("--no-dev", action="store_true", help="leave dev*.jsonl out of training (folders only)")
     t.add_argument("--out", required=True, help="output bundle directory")
     t.add_argument("--seed", type=int, default=0)
     t.set_defaults(func=_cmd_train)

@@ -13,6 +13,7 @@ from ._crossval import CVReport, MeanStd, cross_validate, near_duplicate_groups
 from ._evaluate import (
     AcceptedRate,
     Calibration,
+    ErrorFlag,
     ErrorRecord,
     EvalReport,
     FlagMetrics,
@@ -33,6 +34,7 @@ __all__ = [
     "CVReport",
     "Calibration",
     "CorpusFlag",
+    "ErrorFlag",
     "ErrorRecord",
     "EvalReport",
     "FlagMetrics",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
 import json
+import numbers
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import get_args
+from typing import IO, Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -18,11 +21,38 @@ from .._models import FlagKind, Label
 #: otherwise count as a miss of no detector and a hit of none, silently.
 _FLAG_KINDS: tuple[str, ...] = get_args(FlagKind)
 
+#: The details of each flag kind (LABELS.md §2): a gold flag whose detail is not listed
+#: under its kind (``threat`` / ``verification_code``, a typo) is refused.
+FLAG_DETAILS: dict[str, tuple[str, ...]] = {
+    "personal_data_request": (
+        "verification_code", "password", "id_number", "bank_card", "face_scan", "screen_share", "contacts",
+        "address", "id_photo", "other_data",
+    ),
+    "unofficial_transfer": (
+        "personal_account", "designated_account", "safe_account", "qr_code", "wechat_transfer", "alipay_personal",
+        "third_party", "cash_or_card",
+    ),
+    "threat": ("contacts_blast", "family_or_work", "violence", "home_visit", "fake_legal", "shaming"),
+    "impersonation": ("police", "court", "regulator", "lawyer", "platform_staff"),
+    "off_platform": ("other_chat", "link", "app_download"),
+    "advance_fee": ("fee", "deposit", "proof_of_funds"),
+    "borrow_to_repay": ("other_lender",),
+}
+
 __all__ = ["CorpusFlag", "LabelledMessage", "corpus_files", "corpus_sha256", "load_corpus"]
 
 
 class CorpusFlag(BaseModel):
-    """A gold flag: kind, detail and the evidence span in the record's text."""
+    """A gold flag: kind, detail and the evidence span in the record's text.
+
+    ``detail`` must be one of the details of ``kind`` (LABELS.md §2,
+    :data:`FLAG_DETAILS`) and ``start``/``end`` JSON integers (a string such
+    as ``"2"``, ``2.0`` or ``true`` is refused, not converted). Both offsets are required: a flag
+    of an authors' raw batch that gives an ``evidence`` string instead gets
+    them from :class:`LabelledMessage`, which finds that string in the text.
+    ``start``/``end`` stay typed ``int | None`` for code written against
+    earlier versions, but a flag without them is refused.
+    """
 
     model_config = ConfigDict(frozen=True, extra="allow")
 
@@ -37,6 +67,15 @@ class CorpusFlag(BaseModel):
         if kind not in _FLAG_KINDS:
             raise ValueError(f"unknown flag kind {kind!r} (LABELS.md §3: one of {', '.join(_FLAG_KINDS)})")
         return kind
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _integer_offset(cls, v: Any) -> Any:
+        return _integer_offset(v)
+
+    @model_validator(mode="after")
+    def _detail_and_span(self) -> CorpusFlag:
+        return _check_flag(self)
 
 
 class LabelledMessage(BaseModel):
@@ -57,14 +96,155 @@ class LabelledMessage(BaseModel):
     source_label: str | None = None
     tags: list[str] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _spans_from_evidence(cls, data: Any) -> Any:
+        return _resolve_evidence(data)
+
     @model_validator(mode="after")
     def _label_or_expect(self) -> LabelledMessage:
-        if self.label is None and not self.expect:
-            raise ValueError("record needs 'label' or a non-empty 'expect' list")
-        for f in self.flags:
-            if f.start is not None and f.end is not None and not (0 <= f.start < f.end <= len(self.text)):
-                raise ValueError(f"flag span {f.start}..{f.end} outside text of {len(self.text)} characters")
+        _check_label_or_expect(self)
+        for i, f in enumerate(self.flags):
+            if f.start is not None and f.end is not None:
+                _check_span(i, f.start, f.end, len(self.text))
         return self
+
+
+def _check_flag(f: CorpusFlag) -> CorpusFlag:
+    """Refuse a detail that is not one of its kind's (LABELS.md §2) and a flag without its span."""
+    details = FLAG_DETAILS.get(f.kind, ())
+    if f.detail not in details:
+        raise ValueError(
+            f"flag kind {f.kind!r} has no detail {f.detail!r} (LABELS.md §2: one of {', '.join(details)})"
+        )
+    missing = [k for k in ("start", "end") if getattr(f, k) is None]
+    if missing:
+        raise ValueError(
+            f"flag {f.kind}/{f.detail} has no {' and no '.join(repr(k) for k in missing)}: every gold flag needs its "
+            "evidence span as integer 'start' and 'end' (an authors' raw batch may give an 'evidence' string instead)"
+        )
+    return f
+
+
+def _integer_offset(v: Any) -> Any:
+    """An offset must be an integer: ``"2"``, ``2.0`` and ``true`` are refused, never converted."""
+    if v is None or (isinstance(v, numbers.Integral) and not isinstance(v, bool)):
+        return v if v is None else int(v)
+    raise ValueError(f"must be an integer, got {_json_type(v)} {v!r}")
+
+
+def _check_label_or_expect(r: LabelledMessage) -> None:
+    """Exactly one of ``label`` and a non-empty ``expect`` list."""
+    if r.label is not None and r.expect is not None:
+        raise ValueError("record has both 'label' and 'expect': give one of them (which one is gold is ambiguous)")
+    if r.label is None and r.expect is not None and not r.expect:
+        raise ValueError("'expect' is empty: list at least one acceptable label")
+    if r.label is None and r.expect is None:
+        raise ValueError("missing field 'label' (or an 'expect' list of acceptable labels)")
+
+
+def _check_span(i: int, start: int, end: int, n: int) -> None:
+    """A gold span must be a non-empty, forward range inside the text."""
+    if start > end:
+        raise ValueError(f"flags.{i}: flag span {start}..{end} is reversed (start must be before end)")
+    if start == end:
+        raise ValueError(f"flags.{i}: flag span {start}..{end} is empty")
+    if end > n:
+        raise ValueError(f"flags.{i}: flag span {start}..{end} outside text of {n} characters")
+
+
+def _resolve_evidence(data: Any) -> Any:
+    """Give each flag of an authors' raw batch its span, as ``scripts/build_corpus.py`` does.
+
+    A flag with neither ``start`` nor ``end`` but an ``evidence`` string gets
+    the offsets of that string in the text: its first occurrence, or the n-th
+    with ``"occurrence": n`` (1-based). Anything else is returned unchanged
+    (the schema then judges it).
+
+    Raises
+    ------
+    ValueError
+        If the evidence string does not occur (that often) in the text.
+    """
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not isinstance(data.get("flags"), list):
+        return data
+    if not any(isinstance(f, dict) and "evidence" in f and "start" not in f and "end" not in f for f in data["flags"]):
+        return data  # nothing to resolve (every record of corpora/)
+    text = data["text"]
+    flags = []
+    for i, f in enumerate(data["flags"]):
+        ev = f.get("evidence") if isinstance(f, dict) else None
+        if not isinstance(ev, str) or not ev or "start" in f or "end" in f:
+            flags.append(f)
+            continue
+        occ = f.get("occurrence", 1)
+        if not isinstance(occ, int) or isinstance(occ, bool) or occ < 1:
+            raise ValueError(f"flags.{i}: 'occurrence' must be an integer >= 1, got {occ!r}")
+        pos = -1
+        for _ in range(occ):
+            pos = text.find(ev, pos + 1)
+            if pos < 0:
+                raise ValueError(f"flags.{i}: evidence {ev!r} (occurrence {occ}) is not in the text")
+        flags.append({**f, "start": pos, "end": pos + len(ev)})
+    return {**data, "flags": flags}
+
+
+#: JSON names of the Python types ``json.loads`` returns, for error messages.
+_JSON_TYPES = {"dict": "object", "list": "list", "str": "string", "int": "integer", "float": "number",
+               "bool": "boolean", "NoneType": "null"}
+
+
+def _json_type(x: object) -> str:
+    return _JSON_TYPES.get(type(x).__name__, type(x).__name__)
+
+
+def _who(obj: object) -> str:
+    """``record 'ID': `` for a row with a scalar id (also a wrong one, such as 5), else ``""``."""
+    rid = obj.get("id") if isinstance(obj, dict) else None
+    return f"record {rid!r}: " if isinstance(rid, (str, int, float)) and not isinstance(rid, bool) else ""
+
+
+def _problems(exc: ValidationError, obj: object) -> str:
+    """What is wrong with one row, in the terms of LABELS.md §4 (no model class names, no empty paths)."""
+    out = []
+    for e in exc.errors(include_url=False):
+        loc = ".".join(map(str, e["loc"]))
+        kind, got = e["type"], e.get("input")
+        if not e["loc"] and kind in ("model_type", "model_attributes_type", "dict_type"):
+            out.append(f"expected a JSON object, got {_json_type(obj)}")
+        elif kind == "missing":
+            out.append(f"missing field {loc!r}")
+        elif kind in ("int_type", "int_parsing", "int_from_float"):
+            out.append(f"{loc}: must be an integer, got {_json_type(got)} {got!r}")
+        elif kind == "string_type":
+            out.append(f"{loc}: must be a string, got {_json_type(got)} {got!r}")
+        elif kind == "value_error":
+            msg = str(e.get("ctx", {}).get("error", e["msg"]))
+            out.append(f"{loc}: {msg}" if loc else msg)
+        else:
+            out.append(f"{loc}: {e['msg']}" if loc else str(e["msg"]))
+    return "; ".join(out)
+
+
+#: Byte-order marks read as the classify/chat paths read them (README, "Input files and stdin"):
+#: UTF-32 before UTF-16, whose little-endian mark is the start of UTF-32's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _open_corpus_file(path: Path) -> IO[str]:
+    """Open a corpus file as text: UTF-8 (a BOM dropped), or UTF-16/UTF-32 when it starts with that BOM.
+
+    Lines end as :func:`open` ends them (universal newlines). A file that is
+    none of these raises :class:`UnicodeDecodeError` while it is read.
+    """
+    fh = open(path, "rb")  # noqa: SIM115 - handed to the wrapper, closed with it
+    head = fh.read(4)
+    fh.seek(0)
+    enc = next((e for bom, e in _BOMS if head.startswith(bom)), "utf-8-sig")
+    return io.TextIOWrapper(fh, encoding=enc)
 
 
 def corpus_files(path: str | os.PathLike[str]) -> list[Path]:
@@ -76,8 +256,8 @@ def corpus_files(path: str | os.PathLike[str]) -> list[Path]:
 
 
 def _read_lines(path: Path) -> list[str]:
-    """The lines of a UTF-8 file (a leading byte-order mark dropped); UnicodeDecodeError if not UTF-8."""
-    with open(path, encoding="utf-8-sig") as fh:
+    """The lines of a corpus file (:func:`_open_corpus_file`); UnicodeDecodeError if it is not text."""
+    with _open_corpus_file(path) as fh:
         return list(fh)
 
 
@@ -103,16 +283,25 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
     Returns
     -------
     list of LabelledMessage
-        Records in file order. Blank lines are skipped; a UTF-8 byte-order
-        mark at the start of a file is dropped.
+        Records in file order. Blank lines are skipped; a file is read as
+        UTF-8 (a byte-order mark at its start is dropped), or as UTF-16 or
+        UTF-32 when it starts with that byte-order mark (Windows Notepad's
+        "Unicode"), as ``wxscreen classify`` and ``chat`` read their input.
+        A flag given by an ``evidence`` string without ``start``/``end`` (an
+        authors' raw batch, ``corpus_src/``) gets the offsets of that string in
+        the text, as ``scripts/build_corpus.py`` resolves them.
 
     Raises
     ------
     CorpusFormatError
         With ``path`` and ``line`` set (and the record's ``id`` when it has
-        one), for a line that is not UTF-8 text (the first such line of the
-        file), is not JSON or nests too deeply, breaks the
-        schema (unknown label, unknown flag kind, bad span …), or repeats the
+        one), for a line that is not text in the file's encoding (UTF-8, or
+        UTF-16/UTF-32 with a byte-order mark; the first such line of the file),
+        is not JSON or nests too deeply, is not a JSON object, breaks the schema
+        (missing field, unknown label, unknown flag kind or a detail of another
+        kind, a flag without integer ``start`` and ``end``, a reversed or
+        out-of-text span, both ``label`` and ``expect``, an evidence string not
+        in the text …), or repeats the
         ``id`` of an earlier record of the same call (the message names where
         that id was first seen).
     FileNotFoundError
@@ -142,13 +331,11 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
                     raise CorpusFormatError(f"not JSON: {exc.msg}", str(f), n) from exc
                 except RecursionError:
                     raise CorpusFormatError("JSON nested too deeply", str(f), n) from None
-                rid = obj.get("id") if isinstance(obj, dict) else None
-                who = f"record {rid!r}: " if isinstance(rid, str) else ""
+                who = _who(obj)
                 try:
                     rec = LabelledMessage.model_validate(obj)
                 except ValidationError as exc:
-                    msg = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-                    raise CorpusFormatError(who + msg, str(f), n) from exc
+                    raise CorpusFormatError(who + _problems(exc, obj), str(f), n) from exc
                 if rec.id in seen:
                     raise CorpusFormatError(f"{who}duplicate id (first at {seen[rec.id]})", str(f), n)
                 seen[rec.id] = f"{f}:{n}"

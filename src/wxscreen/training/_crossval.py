@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,19 +61,44 @@ class CVReport(BaseModel):
 
 
 def _squash(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)
+    """The letters and digits of ``text`` as the screener reads it (:func:`~wxscreen._normalize.normalize`)."""
+    from .._normalize import normalize
+
+    text = normalize(text).text
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
 
 
-def near_duplicate_groups(texts: Sequence[str], run: int = SHINGLE) -> list[int]:
+def _augmented_links(records: Sequence[LabelledMessage]) -> list[tuple[int, int]]:
+    """Index pairs (copy, source) for records whose ``source`` is ``augmented:<id>`` of a record present."""
+    where = {r.id: i for i, r in enumerate(records)}
+    out = []
+    for i, r in enumerate(records):
+        src = r.source or ""
+        if src.startswith("augmented:") and (j := where.get(src.removeprefix("augmented:").strip())) is not None:
+            out.append((i, j))
+    return out
+
+
+def near_duplicate_groups(
+    texts: Sequence[str], run: int = SHINGLE, *, links: Iterable[tuple[int, int]] = ()
+) -> list[int]:
     """Group texts that share a run of ``run`` letters or digits (connected components).
+
+    Texts are compared as the screener reads them — NFKC, Traditional →
+    Simplified, invisible characters removed, ASCII lower-cased, variant
+    spellings mapped (:func:`wxscreen.normalize`) — so a copy in Traditional
+    script or with zero-width characters is a near-duplicate of its original.
 
     Parameters
     ----------
     texts : sequence of str, length n
     run : int, default=15
-        Shingle length, in letters and digits after NFKC (punctuation and
-        spaces dropped), as in ``scripts/build_corpus.py``.
+        Shingle length, in letters and digits of the normalised text
+        (punctuation, spaces and symbols dropped). ``scripts/build_corpus.py``
+        uses the same length on NFKC text only.
+    links : iterable of (int, int), optional
+        Index pairs always put in one group, whatever their texts (e.g. an
+        augmented copy and its source record, LABELS.md §4).
 
     Returns
     -------
@@ -84,6 +109,8 @@ def near_duplicate_groups(texts: Sequence[str], run: int = SHINGLE) -> list[int]
     --------
     >>> near_duplicate_groups(["一二三四五六七八九十甲乙丙丁戊己", "x一二三四五六七八九十甲乙丙丁戊", "别的"])
     [0, 0, 2]
+    >>> near_duplicate_groups(["一二三四五六七八九十甲乙丙丁戊己", "別的"], links=[(1, 0)])
+    [0, 0]
     """
     parent = list(range(len(texts)))
 
@@ -103,6 +130,10 @@ def near_duplicate_groups(texts: Sequence[str], run: int = SHINGLE) -> list[int]
                 a, b = find(i), find(j)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
+    for i, j in links:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
     return [find(i) for i in range(len(texts))]
 
 
@@ -131,7 +162,9 @@ def cross_validate(
     seed : int, default=0
         Seed of the fold assignment and of every fold's model.
     group_near_duplicates : bool, default=True
-        Keep records sharing a 15-character run in one fold
+        Keep records sharing a 15-character run of their normalised text
+        (:func:`near_duplicate_groups`), and every ``augmented:<id>`` copy with
+        record ``<id>`` (LABELS.md §4), in one fold
         (:class:`~sklearn.model_selection.StratifiedGroupKFold`), as the
         train/test split does; otherwise plain
         :class:`~sklearn.model_selection.StratifiedKFold`.
@@ -147,8 +180,8 @@ def cross_validate(
     Raises
     ------
     ValueError
-        If ``k`` < 2, a record has no ``label``, or a label has fewer than
-        ``k`` records.
+        If ``k`` < 2, ``records`` is empty, a record has no ``label``, or a
+        label has fewer than ``k`` records.
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
@@ -156,6 +189,8 @@ def cross_validate(
 
     if k < 2:
         raise ValueError(f"cross-validation needs k >= 2 folds, got {k}")
+    if not records:
+        raise ValueError("no records to cross-validate")
     if any(r.label is None for r in records):
         raise ValueError("cross-validation needs records with a 'label' (expect rows cannot be trained on)")
     y = [r.label.value for r in records if r.label is not None]
@@ -163,7 +198,7 @@ def cross_validate(
     if small:
         raise ValueError(f"every label needs at least k={k} records; too few: {small}")
     if group_near_duplicates:
-        groups = near_duplicate_groups([r.text for r in records])
+        groups = near_duplicate_groups([r.text for r in records], links=_augmented_links(records))
         splits = list(StratifiedGroupKFold(k, shuffle=True, random_state=seed).split(y, y, groups))
     else:
         splits = list(StratifiedKFold(k, shuffle=True, random_state=seed).split(y, y))

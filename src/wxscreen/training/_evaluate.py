@@ -45,6 +45,7 @@ __all__ = [
     "NO_SOURCE_LABEL",
     "AcceptedRate",
     "Calibration",
+    "ErrorFlag",
     "ErrorRecord",
     "EvalReport",
     "FlagMetrics",
@@ -133,6 +134,18 @@ class TagMetrics(BaseModel):
     any_flag: float = Field(description="share of records with at least one predicted flag")
 
 
+class ErrorFlag(BaseModel):
+    """One flag predicted on a misclassified record, its evidence masked."""
+
+    model_config = _FROZEN
+
+    kind: str
+    detail: str
+    start: int = Field(ge=0, description="offset of the evidence in the record's text (characters)")
+    end: int = Field(ge=0)
+    evidence: str = Field(description="text[start:end] with identifiers masked")
+
+
 class ErrorRecord(BaseModel):
     """One misclassified record, identifiers masked."""
 
@@ -143,9 +156,14 @@ class ErrorRecord(BaseModel):
     predicted: str
     confidence: float = Field(description="score of the predicted label")
     scores: dict[str, float]
-    flags: list[str] = Field(description="predicted flags as kind/detail")
+    flags: list[ErrorFlag] = Field(description="predicted flags: kind, detail, span and masked evidence")
     reasons: list[str]
-    text: str = Field(description="the message with identifiers masked")
+    text: str = Field(
+        description="the message with identifiers masked, cut at MAX_MESSAGE_CHARS as classify() screened it"
+    )
+    truncated: bool = Field(
+        default=False, description="the record was longer than MAX_MESSAGE_CHARS: text holds what was screened"
+    )
     source_label: str | None = None
     tags: list[str] = Field(default_factory=list)
 
@@ -281,13 +299,17 @@ def _macro_weighted(gold: list[str], pred: list[str]) -> tuple[float, float, dic
 
 
 def _uncalibrated_top(screener: Any, texts: list[str], gold: list[str]) -> tuple[list[float], list[bool]] | None:
-    """Top softmax(decision value) and its correctness, or None if the screener has no linear model."""
+    """Top softmax(decision value) and its correctness, or None if the screener has no linear model.
+
+    Each text is read as :meth:`Screener.classify_many` reads it (:func:`model_view`: cut at
+    ``MAX_MESSAGE_CHARS``), so a huge record costs what it costs to screen.
+    """
     bundle = getattr(screener, "bundle", None)
     if bundle is None or not hasattr(bundle, "decision_function") or not texts:
         return None
-    from .._normalize import normalize
+    from .._screener import model_view
 
-    D = bundle.decision_function(bundle.transform([normalize(t).text for t in texts]))
+    D = bundle.decision_function(bundle.transform([model_view(t).text for t in texts]))
     Z = np.exp(D - D.max(axis=1, keepdims=True))
     P = Z / Z.sum(axis=1, keepdims=True)
     classes = list(bundle.classes)
@@ -479,17 +501,24 @@ def _tag_metrics(ix: list[int], gold: list[str], pred: list[str], flagged: list[
 
 
 def _error(r: LabelledMessage, s: Screening, gold: str) -> ErrorRecord:
+    """The error row of ``r``: its text cut where classify() cut it (``MAX_MESSAGE_CHARS``), then masked."""
     from .._mask import mask_identifiers
+    from .._screener import MAX_MESSAGE_CHARS
 
+    cut = len(r.text) > MAX_MESSAGE_CHARS
     return ErrorRecord(
         id=r.id,
         gold=gold,
         predicted=s.label.value,
         confidence=round(s.scores[s.label.value], 4),
         scores={k: round(v, 4) for k, v in s.scores.items()},
-        flags=[f"{f.kind}/{f.detail}" for f in s.flags],
+        flags=[
+            ErrorFlag(kind=f.kind, detail=f.detail, start=f.start, end=f.end, evidence=mask_identifiers(f.evidence))
+            for f in s.flags
+        ],
         reasons=[mask_identifiers(x) for x in s.reasons],
-        text=mask_identifiers(r.text),
+        text=mask_identifiers(r.text[:MAX_MESSAGE_CHARS] if cut else r.text),
+        truncated=cut,
         source_label=r.source_label,
         tags=list(r.tags),
     )

@@ -6,13 +6,20 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._crossval import CVReport
-    from ._evaluate import Calibration, EvalReport
+    from ._evaluate import Calibration, EvalReport, LabelMetrics
 
 __all__ = ["cv_markdown", "cv_text", "report_markdown", "report_text"]
 
 
 def _f(x: float | None, nd: int = 3) -> str:
     return "—" if x is None else f"{x:.{nd}f}"
+
+
+def _prf_cells(m: LabelMetrics) -> tuple[str, str, str]:
+    """Precision, recall and F1 as text; "—" for a label no record has and none was predicted as."""
+    if not m.support and not m.predicted:
+        return "—", "—", "—"
+    return _f(m.precision), _f(m.recall), _f(m.f1)
 
 
 def _reliability_rows(cal: Calibration, unc: Calibration | None) -> list[tuple[str, ...]]:
@@ -48,7 +55,8 @@ def report_text(rep: EvalReport) -> str:
         )
         lines.append(f"{'label':<20}{'precision':>10}{'recall':>10}{'F1':>8}{'support':>9}")
         for k, m in rep.per_label.items():
-            lines.append(f"{k:<20}{m.precision:>10.3f}{m.recall:>10.3f}{m.f1:>8.3f}{m.support:>9}")
+            cp, cr, cf = _prf_cells(m)
+            lines.append(f"{k:<20}{cp:>10}{cr:>10}{cf:>8}{m.support:>9}")
         labs = list(rep.confusion)
         lines.append("confusion (rows gold, columns predicted):")
         lines.append(f"  {'':<20}" + "".join(f"{x[:9]:>10}" for x in labs))
@@ -133,7 +141,7 @@ def report_markdown(rep: EvalReport) -> str:
         lines.append("")
         lines += _table(
             ["label", "precision", "recall", "F1", "support"],
-            [[k, _f(m.precision), _f(m.recall), _f(m.f1), str(m.support)] for k, m in rep.per_label.items()],
+            [[k, *_prf_cells(m), str(m.support)] for k, m in rep.per_label.items()],
         )
         labs = list(rep.confusion)
         lines += ["", "Confusion matrix (rows gold, columns predicted):", ""]

@@ -180,8 +180,11 @@ def train(
     Raises
     ------
     ValueError
-        If a record has no ``label`` or fewer than two labels are present.
+        If ``records`` is empty ("no records"), a record has no ``label`` or
+        fewer than two labels are present.
     """
+    if not records:
+        raise ValueError("no records to train on (empty training files?)")
     if any(r.label is None for r in records):
         raise ValueError("every training record needs a 'label'")
     labels = [r.label.value for r in records if r.label is not None]
