@@ -128,6 +128,15 @@ def test_message_text_is_not_read_as_phone_name_lines(text):
         assert line in kept or _is_sep(line)
 
 
+def test_status_lines_under_a_message_are_dropped_in_other_layouts_too():
+    text = "李专员 2024/5/7 10:00\n您的借款已逾期\n已读\n\n张先生 2024/5/7 10:05\n我下周还\n未读\n"
+    got = _texts(text)
+    assert got == [("李专员", "您的借款已逾期"), ("张先生", "我下周还")]
+    # a message that is nothing but the word stays: someone may write it
+    text = "李专员：\n看到了吗\n张先生：\n已读\n"
+    assert _texts(text) == [("李专员", "看到了吗"), ("张先生", "已读")]
+
+
 def test_status_words_inside_a_message_stay_text():
     text = "12:00\n客服\n您的消息已读\n12:01\n我\n好的我已读过了\n"
     got = _texts(text)

@@ -24,6 +24,14 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
 * centred time separators (``14:22``, ``昨天 20:15``, ``星期三 09:10``,
   ``5月3日 14:22``, ``2023年5月3日 14:22``, ``下午 3:05``), which set the time of
   the messages that follow;
+* the phone-screenshot / copy layout: an optional time line, a name line on
+  its own with no colon (``客服小林``, ``我``), the message lines, optionally
+  a status line (``已读``, ``未读``, ``已送达``, ``送达``: dropped, never text
+  nor a speaker); name lines may come without a time line. Read only in a
+  paste with no other speaker headers, when name lines recur as the heads of
+  blocks or follow time lines (:func:`_phone_names`), so a letter with a
+  heading or a message of short lines is not re-read. A status line ending a
+  message in another layout is dropped too;
 * WeChat system lines (以上是打招呼的内容, 你已添加了…, 对方为企业微信用户…,
   the anti-fraud banners, recalls, pats), dropped from classification;
 * multi-line messages, blank lines inside a message, and placeholders
@@ -39,14 +47,19 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
   that is not indented ends at a system line, or at a header or time separator
   whose time is not earlier than the time of the message that carried the
   record, or at a header in the outer layout when the record uses another one
-  (``名字：`` inside, ``名字 时间`` outside). A non-indented record with no
+  (``名字：`` inside, ``名字 时间`` outside); after a blank line, at the header
+  of a speaker its title (``A和B的聊天记录``) does not name, and, for a record
+  copied with no blank line inside, at a header in the outer chat's layout
+  once the outer chat has shown one. Otherwise a non-indented record with no
   times and the same header layout as the outer chat runs to the end of the
   paste: the paste cannot tell them apart;
 * quoted replies: a ``「名字：引用内容」`` block (optionally followed by a
   ``- - - - -`` line) at the start or end of a message, or a
   ``引用 名字 的消息：…`` line, becomes the message's ``quote`` and is left
   out of its ``start``/``end``; a quote in the middle of a message stays in
-  its text but is blanked out before screening. Either way the quoted words
+  its text but is blanked out before screening. A quote standing alone with
+  no speaker before the next message (``引用 王经理 的消息：…`` above
+  ``我：…``) becomes that message's ``quote``. Either way the quoted words
   are never screened as the replier's.
 
 Text with no chat structure is one message with no speaker.
@@ -591,6 +604,11 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             body.pop(0)
         while body and not body[-1].s:
             body.pop()
+        while len(body) > 1 and _STATUS.match(body[-1].s):
+            # "已读" / "未读" under a bubble (WeCom, phone copies): not the message's words
+            body.pop()
+            while body and not body[-1].s:
+                body.pop()
         if not body:
             return
         quote: tuple[str | None, int, int] | None = None
