@@ -86,6 +86,11 @@ def test_phone_layout_name_lines_without_time_lines():
     assert times == [dt.datetime(2024, 5, 6, 16, 10)] + [dt.datetime(2024, 5, 6, 16, 12)] * 4
 
 
+def test_phone_layout_with_no_time_lines_at_all():
+    text = "小雨\n在吗\n我\n在的\n小雨\n帮我个忙，先转我800\n"
+    assert _texts(text) == [("小雨", "在吗"), ("我", "在的"), ("小雨", "帮我个忙，先转我800")]
+
+
 def test_phone_layout_borrower_and_me(raw_screener):
     r = wxscreen.screen_chat(PHONE_TIMED, now=NOW, screener=raw_screener)
     assert r.borrower == "我"

@@ -428,7 +428,7 @@ def _phone_names(lines: list[_Line]) -> set[str]:
     ``已送达``, ``送达``). A name line heads a block (a message line follows
     it). It is read conservatively, only in a paste with no other speaker
     headers: a name counts when it heads a block right after a time line or
-    heads two blocks or more; the layout needs two such blocks, and either one
+    heads two blocks or more (我 heading one block counts); the layout needs two such blocks, and either one
     of them right after a time line or two different names (one block right
     after a time line is enough when status lines are present). A letter
     with a short heading, or one message split over short lines, is not
@@ -447,6 +447,7 @@ def _phone_names(lines: list[_Line]) -> set[str]:
     for name, _ in heads:
         counts[name] = counts.get(name, 0) + 1
     names = {n for n, after_time in heads if after_time} | {n for n, c in counts.items() if c >= 2}
+    names |= {n for n in counts if n in _BORROWER_NAMES}  # 我 heading one block is a name
     blocks = [(n, t) for n, t in heads if n in names]
     timed = any(t for _, t in blocks)
     status = any(_STATUS.match(s) for s in rows)
