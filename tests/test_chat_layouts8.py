@@ -86,6 +86,13 @@ def test_phone_layout_name_lines_without_time_lines():
     assert times == [dt.datetime(2024, 5, 6, 16, 10)] + [dt.datetime(2024, 5, 6, 16, 12)] * 4
 
 
+def test_phone_layout_under_wechat_system_lines():
+    text = "你已添加了贷后专员小周，现在可以开始聊天了。\n" + PHONE_TIMED
+    got = _texts(text)
+    assert [sp for sp, _ in got] == ["贷后专员小周", "我", "贷后专员小周", "贷后专员小周"]
+    assert got[1] == ("我", "具体怎么办理？")
+
+
 def test_phone_layout_with_no_time_lines_at_all():
     text = "小雨\n在吗\n我\n在的\n小雨\n帮我个忙，先转我800\n"
     assert _texts(text) == [("小雨", "在吗"), ("我", "在的"), ("小雨", "帮我个忙，先转我800")]

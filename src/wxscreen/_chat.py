@@ -490,6 +490,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     colon_names: dict[str, int] = {}
     inline_names: dict[str, int] = {}
     known: set[str] = set()
+    added: set[str] = set()  # named by 你已添加了X (a system line, not a header)
     weak_inline: set[str] = set()
     n_weak_inline = 0
     has_frame = False
@@ -518,6 +519,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             has_frame = True
             if m := _ADDED.match(s):
                 known.add(m.group("name").strip())
+                added.add(m.group("name").strip())
             continue
         if (m := _TITLE.match(s)) and not regex.search(r"[\s，。！？,.!?]", m.group("t")):
             if tm := _TITLE_NAMES.match(m.group("t")):
@@ -576,7 +578,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     # Phone-screenshot / copy layout (time line, name line, message, 已读): only when no other
     # speaker headers were found, so the layouts above are never re-read.
     phone: set[str] = set()
-    if not (ts_names or colon_names or known or n_weak_inline):
+    if not (ts_names or colon_names or (known - added) or n_weak_inline):
         phone = _phone_names(lines)
         structured_ok = structured_ok or bool(phone)
 
