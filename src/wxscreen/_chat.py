@@ -24,6 +24,14 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
 * centred time separators (``14:22``, ``昨天 20:15``, ``星期三 09:10``,
   ``5月3日 14:22``, ``2023年5月3日 14:22``, ``下午 3:05``), which set the time of
   the messages that follow;
+* the phone-screenshot / copy layout: an optional time line, a name line on
+  its own with no colon (``客服小林``, ``我``), the message lines, optionally
+  a status line (``已读``, ``未读``, ``已送达``, ``送达``: dropped, never text
+  nor a speaker); name lines may come without a time line. Read only in a
+  paste with no other speaker headers, when name lines recur as the heads of
+  blocks or follow time lines (:func:`_phone_names`), so a letter with a
+  heading or a message of short lines is not re-read. A status line ending a
+  message in another layout is dropped too;
 * WeChat system lines (以上是打招呼的内容, 你已添加了…, 对方为企业微信用户…,
   the anti-fraud banners, recalls, pats), dropped from classification;
 * multi-line messages, blank lines inside a message, and placeholders
@@ -39,14 +47,19 @@ Layouts recognised (DOMAIN.md §6.2–§6.3):
   that is not indented ends at a system line, or at a header or time separator
   whose time is not earlier than the time of the message that carried the
   record, or at a header in the outer layout when the record uses another one
-  (``名字：`` inside, ``名字 时间`` outside). A non-indented record with no
+  (``名字：`` inside, ``名字 时间`` outside); after a blank line, at the header
+  of a speaker its title (``A和B的聊天记录``) does not name, and, for a record
+  copied with no blank line inside, at a header in the outer chat's layout
+  once the outer chat has shown one. Otherwise a non-indented record with no
   times and the same header layout as the outer chat runs to the end of the
   paste: the paste cannot tell them apart;
 * quoted replies: a ``「名字：引用内容」`` block (optionally followed by a
   ``- - - - -`` line) at the start or end of a message, or a
   ``引用 名字 的消息：…`` line, becomes the message's ``quote`` and is left
   out of its ``start``/``end``; a quote in the middle of a message stays in
-  its text but is blanked out before screening. Either way the quoted words
+  its text but is blanked out before screening. A quote standing alone with
+  no speaker before the next message (``引用 王经理 的消息：…`` above
+  ``我：…``) becomes that message's ``quote``. Either way the quoted words
   are never screened as the replier's.
 
 Text with no chat structure is one message with no speaker.
@@ -156,6 +169,21 @@ _CARD_LINE = regex.compile(
 )
 _CARD_AMOUNT = regex.compile(r"[¥￥]\s*\d[\d,]*(?:\.\d{1,2})?")
 _WEEKDAYS = "一二三四五六日"
+# Delivery status under a bubble in a phone screenshot or copy ("已读", "未读", "已送达", "送达"):
+# screen furniture, never message text, never a speaker.
+_STATUS = regex.compile(r"^(?:对方)?(?:已读|未读|已送达|送达)$")
+# A name line on its own (phone layout: "客服小林" above the bubble): short, no sentence
+# punctuation, no digits first, no brackets or URL.
+_NAME_LINE = regex.compile(
+    r"^[^\s\d\[【「(（<《#@*\-—·•…][^，。！？,.!?；;：:、…\"“”'‘’「」\[\]【】()（）/\\<>《》~～]{0,11}$"
+)
+# Short replies that stand alone on a line as a whole message, not names.
+_SHORT_REPLY = regex.compile(
+    r"^(?:好|好的|好滴|好吧|嗯|嗯嗯|哦|哦哦|噢|啊|对|对的|是|是的|是啊|行|行吧|可以|收到|知道了|明白|明白了|谢谢|谢谢你|"
+    r"多谢|没有|没|不是|不行|不用|不要|在|在的|在吗|你好|您好|hi|Hi|hello|Hello|ok|OK|Ok|嗯呢|哈哈|哈哈哈|晚安|早|早上好|"
+    r"辛苦了|再见|拜拜|稍等|马上|等等|什么|啥|为什么|怎么了|真的|真的吗|算了|不会|会的|放心|没问题|同意|不同意|转账|红包)$"
+    r"|[吗呢吧啊呀哦嘛啦了么哈嗯噢]$|^(?:我|你|他|她|您)[^们]"
+)
 _BORROWER_NAMES = frozenset({"我", "我自己", "本人", "me", "Me", "ME"})
 
 
@@ -227,6 +255,8 @@ class _Frame:
     day: dt.date | None = None
     header_kind: str | None = None
     names: set[str] = field(default_factory=set)
+    seen: bool = False  # a line inside the record has been read
+    gapped: bool = False  # a blank line stood between two lines inside it
 
 
 def _indent(body: str) -> int:
@@ -384,6 +414,54 @@ def _colon_name(s: str) -> tuple[str, str] | None:
     return (m.group("name").strip(), "") if m and _is_name(m.group("name")) else None
 
 
+def _name_line(s: str) -> bool:
+    """A line that may be a speaker's name on its own (phone layout): ``客服小林``, ``我``, ``小雨``."""
+    return bool(
+        _NAME_LINE.match(s)
+        and (s in _BORROWER_NAMES or not _SHORT_REPLY.search(s))
+        and _is_name(s)
+        and not (_is_sep(s) or _STATUS.match(s) or _SYSTEM.search(s) or _CARD_LINE.match(s) or _TITLE.match(s))
+        and not regex.search(r"https?|www\.|\d{3}", s)
+    )
+
+
+def _phone_names(lines: list[_Line]) -> set[str]:
+    """The speakers of a phone-screenshot / copy layout, or an empty set when the paste is not one.
+
+    The layout: an optional time line (``12:03``, ``2024年5月6日 上午9:12``,
+    ``昨天 21:40``), a name line on its own with no colon (``客服小林``,
+    ``我``), the message lines, optionally status lines (``已读``, ``未读``,
+    ``已送达``, ``送达``). A name line heads a block (a message line follows
+    it). It is read conservatively, only in a paste with no other speaker
+    headers: a name counts when it heads a block right after a time line or
+    heads two blocks or more (我 heading one block counts); the layout needs two such blocks, and either one
+    of them right after a time line or two different names (one block right
+    after a time line is enough when status lines are present). A letter
+    with a short heading, or one message split over short lines, is not
+    re-read.
+    """
+    rows = [ln.s for ln in lines if ln.s]
+    heads: list[tuple[str, bool]] = []
+    for k, s in enumerate(rows):
+        if not _name_line(s) or k + 1 >= len(rows):
+            continue
+        nxt = rows[k + 1]
+        if nxt == s or _is_sep(nxt) or _STATUS.match(nxt) or _SYSTEM.search(nxt):
+            continue
+        heads.append((s, k > 0 and _is_sep(rows[k - 1])))
+    counts: dict[str, int] = {}
+    for name, _ in heads:
+        counts[name] = counts.get(name, 0) + 1
+    names = {n for n, after_time in heads if after_time} | {n for n, c in counts.items() if c >= 2}
+    names |= {n for n in counts if n in _BORROWER_NAMES}  # 我 heading one block is a name
+    blocks = [(n, t) for n, t in heads if n in names]
+    timed = any(t for _, t in blocks)
+    status = any(_STATUS.match(s) for s in rows)
+    if (len(blocks) >= 2 and (timed or len({n for n, _ in blocks}) >= 2)) or (len(blocks) == 1 and timed and status):
+        return names
+    return set()
+
+
 def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessage]:
     """Split a pasted chat into messages (the layouts of this module's docstring).
 
@@ -418,6 +496,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     colon_names: dict[str, int] = {}
     inline_names: dict[str, int] = {}
     known: set[str] = set()
+    added: set[str] = set()  # named by 你已添加了X (a system line, not a header)
     weak_inline: set[str] = set()
     n_weak_inline = 0
     has_frame = False
@@ -446,6 +525,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             has_frame = True
             if m := _ADDED.match(s):
                 known.add(m.group("name").strip())
+                added.add(m.group("name").strip())
             continue
         if (m := _TITLE.match(s)) and not regex.search(r"[\s，。！？,.!?]", m.group("t")):
             if tm := _TITLE_NAMES.match(m.group("t")):
@@ -501,8 +581,16 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     if not structured_ok and full_ts_headers >= 1 and any(n in ts_names for n in inline_names):
         # One dated header and the same speaker inline further down: a chat.
         structured_ok = True
+    # Phone-screenshot / copy layout (time line, name line, message, 已读): only when no other
+    # speaker headers were found, so the layouts above are never re-read.
+    phone: set[str] = set()
+    if not (ts_names or colon_names or (known - added) or n_weak_inline):
+        phone = _phone_names(lines)
+        structured_ok = structured_ok or bool(phone)
 
     msgs: list[ParsedMessage] = []
+    # A speakerless message that is only a quote, kept to become the next message's quote.
+    held: tuple[ParsedMessage, tuple[str | None, int, int]] | None = None
     stack = [_Frame(depth=0, carrier=None, indent=-1, carrier_time=None, indented=False)]
     cur: list[_Line] = []
     meta = _Pending()
@@ -525,6 +613,11 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             body.pop(0)
         while body and not body[-1].s:
             body.pop()
+        while len(body) > 1 and _STATUS.match(body[-1].s):
+            # "已读" / "未读" under a bubble (WeCom, phone copies): not the message's words
+            body.pop()
+            while body and not body[-1].s:
+                body.pop()
         if not body:
             return
         quote: tuple[str | None, int, int] | None = None
@@ -538,9 +631,25 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             b -= 1
         if a >= b:
             return
-        msgs.append(
-            ParsedMessage(meta.speaker, meta.time, a, b, meta.depth, meta.record, quote, meta.is_record)
-        )
+        msg = ParsedMessage(meta.speaker, meta.time, a, b, meta.depth, meta.record, quote, meta.is_record)
+        nonlocal held
+        if held is not None:
+            if quote is None and not meta.is_record and (held[0].depth, held[0].record) == (meta.depth, meta.record):
+                # A quote with no message of its own ("引用 王经理 的消息：…" above "我：…"): the reply's.
+                msg = ParsedMessage(meta.speaker, meta.time, a, b, meta.depth, meta.record, held[1])
+                held = None
+            else:
+                msgs.append(held[0])
+                held = None
+        if (
+            msg.quote is None
+            and meta.speaker is None
+            and not meta.is_record
+            and (q := _quote_span(body, text)) is not None
+        ):
+            held = (msg, q)
+            return
+        msgs.append(msg)
 
     def header_time(ts: str, frame: _Frame) -> dt.datetime | None:
         return _parse_time(ts, now, frame.day)[0]
@@ -575,6 +684,39 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             and kind != frame.header_kind
         )
 
+    def gap_closes(frame: _Frame, ln: _Line) -> bool:
+        """Whether a non-indented record ends at this header, which follows a blank line.
+
+        A record whose title names its two speakers ends at a blank line
+        followed by the header of a speaker the title does not name
+        (``张先生和客服的聊天记录`` then a blank line and ``老婆 …``), in the
+        outer chat's header layout or while the outer chat has shown none. A
+        record copied as a compact block (no blank line between its lines so
+        far) ends at a blank line followed by a header in the outer chat's
+        layout once the outer chat has shown one. A blank line then a speaker
+        the title names, with no outer layout to compare, stays inside: the
+        record may just space its own messages.
+        """
+        if not frame.seen:
+            return False
+        s = ln.s
+        kind: str | None = None
+        name = ""
+        if im := _inline_ts(s):
+            kind, name = "inline", im.group("name").strip()
+        elif h := _ts_header(s):
+            kind, name = "ts", h[0]
+        elif (m := _HEADER_COLON.match(s)) and m.group("name").strip() in known:
+            kind, name = "colon", m.group("name").strip()
+        elif (m := _INLINE_COLON.match(s)) and m.group("name").strip() in known:
+            kind, name = "inline", m.group("name").strip()
+        if kind is None:
+            return False
+        outer_kind = stack[-2].header_kind
+        if frame.names and name not in frame.names and outer_kind in (None, kind):
+            return True
+        return not frame.gapped and outer_kind == kind
+
     def opens_message(j: int) -> bool:
         """Whether the next non-blank line from ``lines[j]`` starts a new message or is chat furniture."""
         while j < len(lines) and not lines[j].s:
@@ -584,8 +726,19 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         t = lines[j].s
         if _SYSTEM.search(t) or _is_sep(t) or _RECORD.match(t) or _ts_header(t) or _inline_ts(t):
             return True
+        if t in phone or (phone and _STATUS.match(t)):
+            return True
         m = _HEADER_COLON.match(t) or _INLINE_COLON.match(t)
         return bool(m and _is_name(m.group("name")) and m.group("name").strip() in known | stack[-1].names)
+
+    def name_heads(j: int) -> bool:
+        """Whether a phone-layout name line above ``lines[j]`` heads a message (a message line follows)."""
+        while j < len(lines) and not lines[j].s:
+            j += 1
+        if j >= len(lines):
+            return False
+        t = lines[j].s
+        return not (t in phone or _is_sep(t) or _STATUS.match(t) or _SYSTEM.search(t))
 
     def header_next(j: int) -> bool:
         """Whether the next non-blank line from ``lines[j]`` is a speaker header or a time separator."""
@@ -598,6 +751,7 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         return bool(_is_sep(t) or _ts_header(t) or _inline_ts(t) or (m and m.group("name").strip() in colon_names))
 
     in_quote = 0
+    blank_before = False  # a blank line just above this one
     just_header = False  # the previous non-blank line was a timed header
     i = 0
     while i < len(lines):
@@ -605,10 +759,12 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         i += 1
         s = ln.s
         if not s:
+            blank_before = True
             if cur:
                 cur.append(ln)
             continue
         after_header, just_header = just_header, False
+        gap, blank_before = blank_before, False
         # Close forwarded records this line is outside of.
         while len(stack) > 1 and not in_quote:
             fr = stack[-1]
@@ -619,8 +775,16 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
                 flush()
                 stack.pop()
                 continue
+            if not fr.indented and gap and gap_closes(fr, ln):
+                flush()
+                stack.pop()
+                gap = False  # one blank line ends one record
+                continue
             break
         fr = stack[-1]
+        if len(stack) > 1 and not fr.indented:
+            fr.gapped = fr.gapped or (gap and fr.seen)
+            fr.seen = True
         if in_quote:
             cur.append(ln)
             in_quote = 0 if s.endswith("」") else in_quote - 1
@@ -628,6 +792,16 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
         if _SYSTEM.search(s):
             flush()
             structured = True
+            continue
+        if phone and _STATUS.match(s):
+            # 已读 / 未读 / 已送达 under a bubble: ends the message, is no part of it.
+            flush()
+            continue
+        if s in phone and name_heads(i):
+            flush()
+            structured = True
+            fr.speaker = s
+            fr.header_kind = fr.header_kind or "name"
             continue
         # A quote opens a block that may span lines; it belongs to the current message.
         if _QUOTE_OPEN.match(s) or _QUOTE_LINE.match(s):
@@ -756,6 +930,8 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
             start_msg(fr)
         cur.append(ln)
     flush()
+    if held is not None:
+        msgs.append(held[0])
     if not structured or not msgs:
         stripped = text.strip()
         if not stripped:
@@ -765,24 +941,42 @@ def parse_chat(text: str, *, now: dt.datetime | None = None) -> list[ParsedMessa
     return msgs
 
 
+def _quote_block(block: list[_Line], text: str) -> tuple[str | None, int, int] | None:
+    """The quoted speaker and words of a block that is one quote (``引用 X 的消息：…`` or ``「X：…」``)."""
+    first = block[0]
+    if m := _QUOTE_LINE.match(first.s) if len(block) == 1 else None:
+        off = first.a + (len(first.body) - len(first.body.lstrip()))
+        return m.group("name").strip(), off + m.start("body"), off + m.end("body")
+    m = _QUOTE_OPEN.match(first.s)
+    if not m or not block[-1].s.endswith("」"):
+        return None
+    off = first.a + (len(first.body) - len(first.body.lstrip()))
+    a = off + m.end()
+    while a < len(text) and text[a] == " ":
+        a += 1
+    last = block[-1]
+    b = last.a + len(last.body.rstrip()) - 1
+    return m.group("name").strip(), a, max(a, b)
+
+
+def _quote_span(body: list[_Line], text: str) -> tuple[str | None, int, int] | None:
+    """The quote when a message's lines are one quote block and nothing else (dash lines aside)."""
+    while body and (not body[-1].s or _DASHES.match(body[-1].s)):
+        body = body[:-1]
+    if not body:
+        return None
+    if len(body) == 1 and _QUOTE_LINE.match(body[0].s):
+        return _quote_block(body, text)
+    if not _QUOTE_OPEN.match(body[0].s) or any(ln.s.endswith("」") for ln in body[:-1]) or len(body) > 12:
+        return None
+    return _quote_block(body, text)
+
+
 def _split_quote(body: list[_Line], text: str) -> tuple[list[_Line], tuple[str | None, int, int] | None]:
     """Take a quote block off the start or the end of a message's lines."""
 
     def quote_span(block: list[_Line]) -> tuple[str | None, int, int] | None:
-        first = block[0]
-        if m := _QUOTE_LINE.match(first.s) if len(block) == 1 else None:
-            off = first.a + (len(first.body) - len(first.body.lstrip()))
-            return m.group("name").strip(), off + m.start("body"), off + m.end("body")
-        m = _QUOTE_OPEN.match(first.s)
-        if not m or not block[-1].s.endswith("」"):
-            return None
-        off = first.a + (len(first.body) - len(first.body.lstrip()))
-        a = off + m.end()
-        while a < len(text) and text[a] == " ":
-            a += 1
-        last = block[-1]
-        b = last.a + len(last.body.rstrip()) - 1
-        return m.group("name").strip(), a, max(a, b)
+        return _quote_block(block, text)
 
     def strip_blank(ls: list[_Line]) -> list[_Line]:
         while ls and (not ls[0].s or _DASHES.match(ls[0].s)):
