@@ -160,6 +160,8 @@ def test_r9_debt_relief_agency_is_at_least_suspicious():
         ("我这边帮您向公司申请一下减免，结果明天告诉您。", False),  # an agent of the lender
         ("逾期了也别怕，我们跟这些平台都有合作，能帮您申请停息挂账，分36期只还本金。", True),
         ("我们可以帮您申请停息挂账，最长60期，只还本金不还利息。", True),
+        # a warning's verdict on such agencies (session 7)
+        ("协商还款是免费的，凡是先收代理费的“停息挂账中介”，都不可信。", False),
     ],
 )
 def test_r9_cue_list(text, expected):
@@ -191,3 +193,12 @@ def test_r10_needs_the_caller_to_name_the_lender(screener):
     assert screener.classify(text, lender="星河").label is not Label.POSSIBLE_SCAM
     other = screener.classify(text, lender="云朵借")
     assert other.label is Label.POSSIBLE_SCAM and any(f.kind == "unofficial_transfer" for f in other.flags)
+
+
+def test_r8_ignores_a_retold_scam_script_in_a_warning():
+    from wxscreen._normalize import normalize
+    from wxscreen.detectors._base import load_scope
+
+    warning = "提醒长辈们：骗子先用孩子的照片当头像，说“爸，我换新号了”，过两天就让你往老师的卡里打钱。"
+    assert load_scope().identity_money_ask(normalize(warning).text) is False
+    assert load_scope().identity_money_ask(normalize("爸，我换新号了，急用钱，先往我同学卡里打两千").text) is True

@@ -30,7 +30,7 @@ R7  no flag at all, the flag check complete, and the classifier's
     probability for the two risky labels together (``possible_scam`` +
     ``suspicious``) below :data:`RISKY_WITHOUT_FLAGS` (0.6) ⇒ the most
     probable of the three other labels. In the corpus a risky message
-    almost always carries a flag (train, corpus v6: 138 of 4,434 do not), so a risky
+    almost always carries a flag (train, corpus v7: 251 of 5,186 do not), so a risky
     arg-max without any flag and without a confident model is mostly an
     ordinary message in an unusual style (marketing, notices). Chosen on
     the two blind dev sets, never on ``test``: on ``dev`` with a model
@@ -49,9 +49,10 @@ R8  the sender introduces themself as the reader's relative, classmate,
     ``suspicious`` (LABELS.md §1: an identity that cannot be verified; a real
     relative does not introduce themself). The two cue lists are
     ``identity_claims`` and ``money_asks`` in ``data/detectors/scope.toml``.
-    On train + dev (corpus v6) they match 43 messages: 41 possible_scam, 1
-    suspicious, 1 other. A warning about such asks (不管谁说是我换号了找你借钱) does
-    not count.
+    On train + dev (corpus v7) they match 53 messages: 51 possible_scam, 1
+    suspicious, 1 other (a borrower telling a friend what to say if asked).
+    A warning about such asks (不管谁说是我换号了找你借钱, 骗子先…再让你往…卡里打钱)
+    does not count.
 
 R5 and R6 were checked on out-of-fold predictions of the training split
 (macro-F1 0.934 → 0.949) and left the held-out split unchanged (0.907 →
@@ -66,8 +67,8 @@ R9  the sender presents itself as a third party that negotiates the reader's
     word (``agency_context``) or one that names the lender's own mandate or app
     (``agency_vetoes``: 受…委托, 请通过官方APP — a lawful 委外 agent). Found by
     three fresh-user trials (agency offers labelled ``negotiation_offer``); on
-    train + dev (corpus v6) it matches 71 messages, all risky (53 suspicious,
-    18 possible_scam).
+    train + dev (corpus v7) it matches 83 messages, all risky (61 suspicious,
+    22 possible_scam); a warning's verdict (…中介，都不可信) does not count.
 
 R10 the caller passed ``lender=`` and the message names that lender as the
     payee (户名：星河消费金融有限公司 with ``lender="星河"``), and no flag was
