@@ -220,3 +220,11 @@ def test_court_case_numbers_in_any_bracket(year):
     assert len(cases) == 1 and "0105" not in cases[0]["text"]
     raw = [e for e in extract_entities(text, mask=False) if e["type"] == "case_number"]
     assert raw[0]["text"] == f"{year}京0105民初12345号"
+
+
+@pytest.mark.parametrize(
+    "text", ["电话1/3/8/1/2/3/4/5/6/7/8", "卡号6222/0212/3456/7890", "卡号6222/1234/5678/9012", "电话138/1234/5678"]
+)
+def test_identifiers_written_with_slashes_stay_masked(text):
+    masked = wxscreen.mask_identifiers(text)
+    assert "*" in masked and len(masked) == len(text)

@@ -209,8 +209,24 @@ def _mask_digits(chunk: str) -> str:
 
 _NUMERAL_UNITS = frozenset("十拾百佰千仟万萬亿億")
 # A slash or a bar between digit groups (1000/1000/1000元, 2000 | 2000 | 1500): the raw pass never
-# joins groups across them, and a run normalisation made of such a list is no identifier (code review 7).
+# joins groups across them, and a run normalisation made of a list of amounts is no identifier
+# (code review 7). Groups of one digit (1/3/8/1/…), a leading 0 (6222/0212/…), 16 digits or more (a
+# card) or a mobile number's digits (138/1234/5678) still make an identifier.
 _LIST_JOIN = regex.compile(r"[0-9][ \u3000]{0,2}[/|¦│｜][ \u3000]{0,2}[0-9]")
+_LIST_SPLIT = regex.compile(r"[ \u3000]{0,2}[/|¦│｜][ \u3000]{0,2}")
+
+
+def _amount_list(run: str) -> bool:
+    """Whether ``run`` (folded raw text of a digit run) is a list of amounts joined by / or |."""
+    if not _LIST_JOIN.search(run):
+        return False
+    groups = _LIST_SPLIT.split(run.strip())
+    digits = "".join(groups)
+    return (
+        all(g.isdigit() and 2 <= len(g) <= 8 and g[0] != "0" for g in groups)
+        and len(digits) < 16
+        and not _MOBILE_DIGITS.match(digits)
+    )
 _NORM_HINT = regex.compile(
     r"[^\x00-\x7f]|(?<![a-z])(?:wechat|weixin|alipay)(?![a-z])", regex.IGNORECASE
 )
@@ -292,7 +308,7 @@ def _mask_normalized(text: str, out: list[str], norm: Any = None) -> None:
             continue
         if any(c in _NUMERAL_UNITS for c in text[ra:rb]):
             continue  # 一千万元, 三千五百万: an amount written in numerals
-        if _LIST_JOIN.search(_fold(text[ra:rb])):
+        if _amount_list(raw_run):
             continue  # 每期1000/1000/1000元, 2000 | 2000 | 1500: a list of amounts normalisation ran together
         _hide_from(text, out, norm, m.start(), m.end(), _mask_digits(chunk))
     for m in _HANDLE.finditer(t):
