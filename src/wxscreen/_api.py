@@ -35,7 +35,8 @@ def classify(text: str, *, lender: str | None = None, now: dt.datetime | None = 
     lender : str or None, default=None
         The lender the reader really borrowed from, if known: a payee account in
         that name is not flagged as an unofficial transfer. Surrounding
-        whitespace is ignored; a blank name is an error.
+        whitespace is ignored; a blank name, or one whose core name has fewer
+        than 2 characters (``"有限公司"``, ``"["``), is an error.
     now : datetime or None, default=None
         When the message was received: resolves relative deadlines (今天,
         3天内) in ``entities``.
@@ -53,7 +54,8 @@ def classify(text: str, *, lender: str | None = None, now: dt.datetime | None = 
         If ``text`` is not a ``str``, or ``lender`` is neither a ``str`` nor
         None (the message names the type received).
     wxscreen.InvalidInputError
-        (a ``ValueError``) If ``lender`` is blank (empty or whitespace only).
+        (a ``ValueError``) If ``lender`` is blank (empty or whitespace only)
+        or names no lender (core name shorter than 2 characters: ``"有限公司"``).
 
     Examples
     --------
@@ -87,7 +89,8 @@ def classify_many(
     Raises
     ------
     wxscreen.InvalidInputError
-        If ``texts`` is a single ``str``, or ``lender`` is blank.
+        If ``texts`` is a single ``str``, or ``lender`` is blank or names no
+        lender (``"有限公司"``).
     TypeError
         If an element is not a ``str`` (the message names its index:
         ``texts[1523] must be str, got NoneType``), or ``lender`` is neither a

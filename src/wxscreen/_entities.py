@@ -28,8 +28,10 @@ Span conventions (``raw[start:end]``; the fixture set
     with an invalid thousands grouping (``1,2345``, ``12,34``) is no amount
     (no reading is guessed), nor is a digit group joined to another digit by
     ``.:/-,·_`` (dates, times, ``6222·0212·3456·7890``). Value:
-    yuan as ``float``; a colloquial range (两三千, 1500-2000元) is a
-    ``(low, high)`` tuple. A bare number counts only with a money word just
+    yuan as ``float``; a colloquial range (两三千, 1500-2000元, 1500—2000元: a
+    hyphen or any dash of :data:`wxscreen._mask.DASHES`, ～, 到, 至) is a
+    ``(low, high)`` tuple; a number with a unit after 支付宝/微信 (支付宝：30000元)
+    is an amount, not an ``account_handle``. A bare number counts only with a money word just
     before it (还/欠/借/转/付/减免/金额…); percentages, rates (万五), counts
     (12期, 3次), dates, times and the digits of identifiers never do.
 ``overdue_days``
@@ -58,7 +60,9 @@ Span conventions (``raw[start:end]``; the fixture set
     消费金融/小额贷款…有限公司. Value: the Simplified name.
 ``phone``
     mobile (optionally +86, spaces, hyphens, middle dots or dash-like separators such as
-    ``138—1234—5678``, ``138~1234~5678`` and ``138·0000·1234``, or masked ``138****5678``),
+    ``138—1234—5678``, ``138~1234~5678`` and ``138·0000·1234``; or 3-4-4 groups joined the same
+    way twice by a dot, a comma, a tab or a spaced dash: ``138.1234.5678``, ``138，1234，5678``,
+    ``138 — 1234 — 5678``; or masked ``138****5678``),
     a mobile number in Chinese digit numerals (``一三八零零零零一二三四``, 幺 for 1, as
     masking reads them), landline with area code, 400/800 numbers, 95xxx and public service lines
     (12378, 96110, 110 …) after a call word. Value: the digits (``*`` kept for
@@ -87,7 +91,7 @@ Span conventions (``raw[start:end]``; the fixture set
     ``http(s)://`` or ``www.`` addresses and bare domains with a common TLD,
     trailing punctuation excluded. Value: the address after NFKC.
 ``case_number``
-    court case numbers ``（2025）沪0115民初12345号`` and ids after
+    court case numbers ``（2025）沪0115民初12345号`` (the year in （）, 〔〕, [] or 【】) and ids after
     合同编号/借款编号/订单号/案件编号/案号. Value: after NFKC. Masked like the
     other identifiers (first and last 4 digits; ``(2025)沪****民初*2345号``).
 """
@@ -98,14 +102,24 @@ import calendar
 import datetime as dt
 import functools
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import regex
 
 from ._clock import wall_clock
-from ._mask import HANDLE_CUE, HANDLE_GLUE, _mask_digits, mask_identifiers
+from ._mask import (
+    COURT_CLOSE,
+    COURT_OPEN,
+    DASHES,
+    HANDLE_CUE,
+    HANDLE_GLUE,
+    MOBILE_SEP,
+    _mask_digits,
+    handle_is_amount,
+    mask_identifiers,
+)
 from ._normalize import NormalizedText, _nfkc_step, _strip_invisible, _t2s_converter, _t2s_step
 from .detectors._firstchars import with_lead_guard
 
@@ -214,8 +228,8 @@ _HANDLE = regex.compile(
     _I,
 )
 # digit groups may be joined by a space, a hyphen, a dash-like character (138—1234—5678, 138~1234~5678)
-# or a middle dot (138·0000·1234), as masking reads them (_mask._DIGITS)
-_PSEP = r"[ \-\u2010-\u2015\u2212~\u301c\ufe58\ufe63·・•]"
+# or a middle dot (138·0000·1234), as masking reads them (_mask._DIGITS; one dash set, _mask.DASHES)
+_PSEP = r"[ \-" + DASHES + r"·・•]"
 # Chinese digit numerals as masking reads them (_normalize._CN_DIGIT_VALUE; 幺 is 1): a mobile
 # number or a QQ number said digit by digit (一三八零零零零一二三四, QQ号是一二三四五六七八九)
 _CN_DIGIT = {ch: str(v) for v, chars in enumerate(
@@ -232,7 +246,12 @@ _HANDLE_CN = regex.compile(
     + rf"(?P<h>[{''.join(_CN_DIGIT)}]{{5,12}})(?![0-9{_CN_NUMERAL}个位人次天年月日岁号块元])",
     _I,
 )
-_MOBILE = regex.compile(rf"(?<![0-9A-Za-z*+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:{_PSEP}?\d{{4}}){{2}}(?![0-9*])")
+# or, the same way twice, by a dot, a comma, a tab or a dash with spaces (138.1234.5678, 138,1234,5678,
+# 138 — 1234 — 5678: _mask.MOBILE_SEP, code review 7), which no amount, date or decimal has twice
+_MOBILE = regex.compile(
+    rf"(?<![0-9A-Za-z*+])(?:(?:\+|00)?86[ -]?)?1[3-9]\d"
+    rf"(?:(?:{_PSEP}?\d{{4}}){{2}}|(?P<ms>{MOBILE_SEP})\d{{4}}(?P=ms)\d{{4}})(?![0-9*])"
+)
 _MOBILE_MASKED = regex.compile(r"(?<![0-9*])1[3-9]\d[*xX]{4}\d{4}(?![0-9*])")
 _LANDLINE = regex.compile(
     rf"(?<![0-9])(?:\(0\d{{2,3}}\)|0\d{{2,3}}{_PSEP})\s?(?:\d{{7,8}}|\d{{3,4}}{_PSEP}\d{{4}})(?![0-9])"
@@ -240,7 +259,10 @@ _LANDLINE = regex.compile(
 _TOLLFREE = regex.compile(r"(?<![0-9])[48]00[ -]?\d{3}[ -]?\d{4}(?![0-9])")
 _SERVICE = regex.compile(r"(?<!\d[.,:/\-]?)(?:95\d{3}|96110|1[02]\d{3}|11[049]|12[02])(?![0-9%‰]|[.,:/\-]\d)")
 _CALL_CUE = regex.compile(r"电话|热线|客服|拨打|致电|打|呼叫|联系|报警|举报|投诉|专线|号码")
-_COURT = regex.compile(r"\(\s?(?:19|20)\d{2}\s?\)\s?[\p{Han}]{1,2}\d{0,6}[\p{Han}]{1,6}\d{1,8}号")
+# the year in （）, 〔〕, [] or 【】 as masking reads it (_mask.COURT_OPEN / COURT_CLOSE)
+_COURT = regex.compile(
+    COURT_OPEN + r"\s?(?:19|20)\d{2}\s?" + COURT_CLOSE + r"\s?[\p{Han}]{1,2}\d{0,6}[\p{Han}]{1,6}\d{1,8}号"
+)
 _CASE = regex.compile(
     r"(?:合同编号|合同号|借款编号|借款单号|订单编号|订单号|案件编号|案件号|案号|协议编号)\s?(?:为|是)?\s?:?\s?"
     r"(?P<id>[A-Za-z0-9][A-Za-z0-9\-]{5,39})(?![A-Za-z0-9\-])"
@@ -313,7 +335,8 @@ _AMOUNT = regex.compile(
     # the rest of a mixed number, read with cn2an: 1万2千, 12万3千4百, 10万零500; or one digit (1万2)
     r"(?:(?P<more>(?:\d{1,4}[千百十]){1,3}(?:零?\d{1,3}(?![0-9]))?|零\d{1,4}(?![0-9]))"
     r"|(?P<tail>\d(?![0-9]|[.,]\d)))?)?"
-    rf"(?:\s?(?:-|~|～|到|至)\s?(?P<cur2>¥\s?)?(?P<b>{_NUM})(?:\s?(?P<mb>{_MULT}))?)?"
+    # the range separator: a hyphen or any dash of _mask.DASHES (1000—2000元, 300–500元), ～, 到, 至
+    rf"(?:\s?(?:[\-{DASHES}]|～|到|至)\s?(?P<cur2>¥\s?)?(?P<b>{_NUM})(?:\s?(?P<mb>{_MULT}))?)?"
     r"(?P<unit>\s?(?:元整|元|块钱|块|圆|rmb(?![A-Za-z])))?",
     _I,
 )
@@ -483,6 +506,8 @@ def _find_handles(t: str, cl: _Claims, out: list[_Hit]) -> None:
         h = m.group("h")
         if h.lower() in {"http", "https", "www", "app", "号", "group"} or not cl.free(a, b):
             continue
+        if handle_is_amount(t, m.start(), a, b):
+            continue  # 支付宝 50000元, 请支付宝50000: an amount (read by the amount pass), not an account
         cl.take(a, b)
         out.append(_Hit("account_handle", a, b, h))
     for m in _HANDLE_CN.finditer(t) if _has_cn_digit(t) else ():
@@ -761,6 +786,21 @@ def _arabic(num: str, mult: str | None, tail: str | None, more: str | None = Non
 _JOINERS = frozenset(".:/-·•・_")
 
 
+def _amount_matches(t: str, cl: _Claims) -> Iterator[regex.Match[str]]:
+    """The :data:`_AMOUNT` matches of ``t``, and the second number of a "range" whose first is claimed.
+
+    A dash joins a phone or card number to an amount as it joins two amounts
+    (13812345678—2000元): when an earlier pass has claimed the first number, the
+    text from the second number on is matched again, so 2000元 is still read.
+    """
+    for m in _AMOUNT.finditer(t):
+        yield m
+        if m.group("b") and not cl.free(m.start("a"), m.end("a")) and cl.free(m.start("b"), m.end()):
+            again = _AMOUNT.match(t, m.start("cur2") if m.group("cur2") else m.start("b"))
+            if again is not None:
+                yield again
+
+
 def _money_context(t: str, a: int) -> bool:
     return bool(_MONEY_CUE.search(_clause_before(t, a, 8)))
 
@@ -769,7 +809,7 @@ def _find_amounts(
     t: str, cl: _Claims, out: list[_Hit], digits: bool = True, commas: frozenset[int] = frozenset()
 ) -> None:
     """Find amounts; ``commas`` are the offsets in ``t`` of commas that were ASCII in the raw text."""
-    for m in _AMOUNT.finditer(t) if digits else ():  # every arabic amount has a digit
+    for m in _amount_matches(t, cl) if digits else ():  # every arabic amount has a digit
         a, b = m.span()
         if m.group("unit") is None and m.group("b") is None and t[b - 1 : b].isspace():
             b -= 1

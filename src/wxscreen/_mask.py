@@ -16,16 +16,27 @@ import regex
 
 __all__ = ["mask_identifiers"]
 
-#: Dash-like separators read as a hyphen between digit groups (138—1234—5678): the hyphen ‐ and
-#: non-breaking hyphen, figure dash ‒, en dash –, em dash —, horizontal bar ―, minus −, the wave
-#: dash 〜, small em dash ﹘, small hyphen-minus ﹣ and the tilde ~ (full-width － and ～ fold to - and ~).
-_DASHES = "\u2010-\u2015\u2212\u301c\ufe58\ufe63~"
+#: Dash-like separators read as a hyphen between digit groups (138—1234—5678), as the contents of
+#: a regex character class: the hyphen ‐ and non-breaking hyphen, figure dash ‒, en dash –, em dash
+#: —, horizontal bar ― (the range U+2010–U+2015), minus −, the wave dash 〜, small em dash ﹘, small
+#: hyphen-minus ﹣ and the tilde ~ (full-width － and ～ fold to - and ~). The one dash set of the
+#: package (code review 7): masking, the ``phone`` entity's digit-group separator and the
+#: ``amount`` entity's range separator (1000—2000元) are all built from it.
+DASHES = "\u2010-\u2015\u2212\u301c\ufe58\ufe63~"
+#: A separator between the 3-4-4 groups of a mobile number that is no separator of a longer digit
+#: run (a decimal point, a thousands comma, a tab, a dash with spaces around it): 138.1234.5678,
+#: 138,1234,5678 (138，1234，5678 once full-width forms are folded), 138\t1234\t5678 and
+#: 138 — 1234 — 5678. Used the same way twice in a number (a backreference), so 3.14, 2024.05.06
+#: or 1,000元 never match.
+MOBILE_SEP = r"[.,\t]|[ \t\u3000]?[\-" + DASHES + r"][ \t\u3000]?"
 # Digit runs, allowing single spaces, hyphens, dashes or middle dots inside (6222 8888 …,
 # 138-0000-0000, 138—0000—0000, 138·0000·1234).
 _DIGITS = regex.compile(
-    r"(?<![0-9])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff·•・" + _DASHES + r"]{0,2}[0-9xX*]){6,}(?![0-9])"
+    r"(?<![0-9])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff·•・" + DASHES + r"]{0,2}[0-9xX*]){6,}(?![0-9])"
     # card numbers written in dotted or underscored groups of four (6222.0212.3456.7890)
-    r"|(?<![0-9])[0-9]{4}(?:[._][0-9*]{4}){2,4}(?:[._][0-9]{1,3})?(?![0-9])",
+    r"|(?<![0-9])[0-9]{4}(?:[._][0-9*]{4}){2,4}(?:[._][0-9]{1,3})?(?![0-9])"
+    # a mobile number in 3-4-4 groups joined by dots, commas, tabs or spaced dashes (code review 7)
+    r"|(?<![0-9])1[3-9][0-9](?P<ms>" + MOBILE_SEP + r")[0-9]{4}(?P=ms)[0-9]{4}(?![0-9])",
     regex.IGNORECASE,
 )
 
@@ -47,6 +58,50 @@ HANDLE_GLUE = (
     r"(?:上|里面?)?(?:搜索?|搜一下|查找|找|加|联系|私聊|私信)?"
     r"(?:号码?|號碼?|账号|帐号|帳號|账户|id)?\s{0,8}(?:是|为|為)?\s{0,8}[:：]?\s{0,8}@?"
 )
+#: A money unit after a number: the number after a handle cue is an amount, not an account
+#: (已通过支付宝 50000元还款, 微信 12000元已收到, 支付宝：30000元; code review 7).
+_AMOUNT_AFTER = regex.compile(r"\s{0,2}(?:元|块|圆|万|千|百|rmb|cny)", regex.IGNORECASE)
+#: A payment word just before 支付宝/微信 written onto a number (请支付宝50000, 用微信20000).
+_PAY_BY = regex.compile(r"(?:请|还|付|转|打|交|缴|用|通过|走)\s?$")
+_BARE_CUES = frozenset({"支付宝", "支付寶", "微信", "zfb"})
+_MOBILE_DIGITS = regex.compile(r"^1[3-9][0-9]{9}$")
+
+
+def handle_is_amount(text: str, cue_start: int, h_start: int, h_end: int) -> bool:
+    """Whether the handle ``text[h_start:h_end]`` after the cue at ``cue_start`` is an amount of money.
+
+    Shared by masking and the ``account_handle`` entity (:mod:`wxscreen._entities`) so that
+    the two agree: a number (digits only) followed by a money unit (元/块/圆/万/千/百/rmb/cny:
+    ``支付宝 50000元``, ``微信 12000元已收到``, ``支付宝：30000元``), or a number written straight
+    onto 支付宝/微信/zfb right after a payment word (``请支付宝50000``, ``用微信20000``) that is
+    not an 11-digit mobile number, is what is paid, not the account it is paid to.
+
+    Parameters
+    ----------
+    text : str
+        The text the handle pattern ran on (folded or normalised).
+    cue_start : int
+        Where the handle pattern's match (its cue) starts.
+    h_start, h_end : int
+        The handle's span.
+
+    Returns
+    -------
+    bool
+        True when the "handle" is an amount and must be neither masked nor an entity.
+    """
+    h = text[h_start:h_end]
+    if not (h.isascii() and h.isdigit()):
+        return False
+    if _AMOUNT_AFTER.match(text, h_end):
+        return True
+    return (
+        text[cue_start:h_start].lower() in _BARE_CUES
+        and bool(_PAY_BY.search(text[max(0, cue_start - 3) : cue_start]))
+        and not _MOBILE_DIGITS.match(h)
+    )
+
+
 _HANDLE = regex.compile(
     rf"(?:(?<![a-z]){HANDLE_CUE}|"
     # masking-only cues: Traditional and short forms, 账号, a standalone id / qq
@@ -62,11 +117,16 @@ _HANDLE = regex.compile(
     r"|[零〇一二三四五六七八九幺两]{5,12}(?![零〇一二三四五六七八九十百千万亿幺两]))",
     regex.IGNORECASE,
 )
-# Case numbers (LABELS.md §3 ``case_number``): a court case number （2025）京0105民初12345号 and
+# Case numbers (LABELS.md §3 ``case_number``): a court case number （2025）京0105民初12345号 (or
+# 〔2025〕, [2025], 【2025】) and
 # the id after 合同编号/借款编号/订单号/案件编号/案号/协议编号 (Simplified or Traditional). They
 # identify one borrower's debt or lawsuit, so their digits are masked like any identifier's.
+#: The brackets around a court case number's year: （） (folded to ()), 〔〕 as the courts print them,
+#: [] and 【】 (code review 7: 〔2025〕京0105民初12345号 was neither masked nor an entity).
+COURT_OPEN = r"[(\[〔【]"
+COURT_CLOSE = r"[)\]〕】]"
 _COURT = regex.compile(
-    r"\(\s?(?:19|20)[0-9]{2}\s?\)\s?\p{Han}{1,2}[0-9]{0,6}\p{Han}{1,6}[0-9]{1,8}[号號]"
+    COURT_OPEN + r"\s?(?:19|20)[0-9]{2}\s?" + COURT_CLOSE + r"\s?\p{Han}{1,2}[0-9]{0,6}\p{Han}{1,6}[0-9]{1,8}[号號]"
 )
 _CASE = regex.compile(
     r"(?:合同(?:编|編)?[号號]|借款(?:编|編|单|單)[号號]|(?:订|訂)(?:单|單)(?:编|編)?[号號]|案件(?:编|編)?[号號]|案[号號]"
@@ -83,23 +143,54 @@ _FOLD = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}  # U+FF01..U+FF5E -> U+00
 
 # A range of two numbers, not an identifier: years (2024—2025, 2024-2025) or an amount with its
 # unit after it (1000—2000元, 3000~5000块).
-_RANGE = regex.compile(r"^\s?([0-9]+)\s?[\-" + _DASHES + r"]{1,2}\s?([0-9]+)\s?$")
+_RANGE = regex.compile(r"^\s?([0-9]+)\s?[\-" + DASHES + r"]{1,2}\s?([0-9]+)\s?$")
 _YEAR = regex.compile(r"^(?:19|20)[0-9]{2}$")
-_DASH_SPLIT = regex.compile("[" + _DASHES + "]{1,2}")
+_DASH_SPLIT = regex.compile("[" + DASHES + "]{1,2}")
+# A side of a range is a number of at most 8 digits (code review 7: 13812345678—2000元 and
+# 6222021234567890—6000块 are an identifier beside an amount, not a range).
+_RANGE_SIDE = regex.compile(r"^[0-9]{1,8}$")
 _AMOUNT_UNIT = regex.compile(r"^\s?(?:元|块|圆|万|千|百|w|k|rmb|cny)", regex.IGNORECASE)
 
 
+def _range_shape(chunk: str, after: str) -> regex.Match[str] | None:
+    """The :data:`_RANGE` match of ``chunk`` when it reads as a year range or an amount range (any side length)."""
+    m = _RANGE.match(chunk)
+    if m is None:
+        return None
+    if _YEAR.match(m.group(1)) and _YEAR.match(m.group(2)):
+        return m
+    return m if _AMOUNT_UNIT.match(after) else None
+
+
 def _is_range(chunk: str, after: str) -> bool:
-    """Whether ``chunk`` (a digit run) is a year range or an amount range, ``after`` the text following it."""
+    """Whether ``chunk`` (a digit run) is a year range or an amount range, ``after`` the text following it.
+
+    Each side of a range has at most 8 digits: a phone or card number joined by a
+    dash to an amount (13812345678—2000元) or to another phone
+    (13812345678—13812345679元) is no range, whatever unit follows.
+    """
     parts = _DASH_SPLIT.split(chunk.strip())
     if len(parts) > 1 and all(_DATE.match(x.strip()) or _YEAR.match(x.strip()) for x in parts):
         return True  # 2024-03-05—2024-04-05: a range of dates
-    m = _RANGE.match(chunk)
+    m = _range_shape(chunk, after)
+    return m is not None and bool(_RANGE_SIDE.match(m.group(1))) and bool(_RANGE_SIDE.match(m.group(2)))
+
+
+def _mask_run(chunk: str, after: str) -> str:
+    """``chunk`` (a digit run that is no range) masked: each side of a range-shaped run on its own.
+
+    13812345678—2000元 keeps its amount (1381***5678—2000元), 13812345678—13812345679元
+    masks both numbers as numbers (1381***5678—1381***5679元); a side of fewer than 7
+    digits is no identifier (:data:`_DIGITS`) and stays.
+    """
+    m = _range_shape(chunk, after)
     if m is None:
-        return False
-    if _YEAR.match(m.group(1)) and _YEAR.match(m.group(2)):
-        return True
-    return bool(_AMOUNT_UNIT.match(after))
+        return _mask_digits(chunk)
+    out = list(chunk)
+    for g in (1, 2):
+        if len(m.group(g)) >= 7:
+            out[m.start(g) : m.end(g)] = _mask_digits(m.group(g))
+    return "".join(out)
 
 
 def _fold(text: str) -> str:
@@ -117,6 +208,25 @@ def _mask_digits(chunk: str) -> str:
 
 
 _NUMERAL_UNITS = frozenset("十拾百佰千仟万萬亿億")
+# A slash or a bar between digit groups (1000/1000/1000元, 2000 | 2000 | 1500): the raw pass never
+# joins groups across them, and a run normalisation made of a list of amounts is no identifier
+# (code review 7). Groups of one digit (1/3/8/1/…), a leading 0 (6222/0212/…), 16 digits or more (a
+# card) or a mobile number's digits (138/1234/5678) still make an identifier.
+_LIST_JOIN = regex.compile(r"[0-9][ \u3000]{0,2}[/|¦│｜][ \u3000]{0,2}[0-9]")
+_LIST_SPLIT = regex.compile(r"[ \u3000]{0,2}[/|¦│｜][ \u3000]{0,2}")
+
+
+def _amount_list(run: str) -> bool:
+    """Whether ``run`` (folded raw text of a digit run) is a list of amounts joined by / or |."""
+    if not _LIST_JOIN.search(run):
+        return False
+    groups = _LIST_SPLIT.split(run.strip())
+    digits = "".join(groups)
+    return (
+        all(g.isdigit() and 2 <= len(g) <= 8 and g[0] != "0" for g in groups)
+        and len(digits) < 16
+        and not _MOBILE_DIGITS.match(digits)
+    )
 _NORM_HINT = regex.compile(
     r"[^\x00-\x7f]|(?<![a-z])(?:wechat|weixin|alipay)(?![a-z])", regex.IGNORECASE
 )
@@ -191,13 +301,20 @@ def _mask_normalized(text: str, out: list[str], norm: Any = None) -> None:
         ra, rb = norm.raw_span(m.start(), m.end())
         if _masked_already(text, ra, rb):
             continue  # masked already (6222****0000, 1380***0000): the raw pass above has judged it
-        if _DATE.match(_fold(text[ra:rb])) or _is_range(_fold(text[ra:rb]), _fold(text[rb : rb + 4])):
-            continue  # a date or a range whose separators normalisation dropped (2024-03-05 → 20240305)
+        raw_run, raw_after = _fold(text[ra:rb]), _fold(text[rb : rb + 4])
+        if _DATE.match(raw_run) or _is_range(raw_run, raw_after) or _range_shape(raw_run, raw_after) is not None:
+            # a date or a range whose separators normalisation dropped (2024-03-05 → 20240305); a
+            # range-shaped run with a long side (13812345678—2000元) the raw pass has masked side by side
+            continue
         if any(c in _NUMERAL_UNITS for c in text[ra:rb]):
             continue  # 一千万元, 三千五百万: an amount written in numerals
+        if _amount_list(raw_run):
+            continue  # 每期1000/1000/1000元, 2000 | 2000 | 1500: a list of amounts normalisation ran together
         _hide_from(text, out, norm, m.start(), m.end(), _mask_digits(chunk))
     for m in _HANDLE.finditer(t):
         a, b = m.span("h")
+        if handle_is_amount(t, m.start(), a, b):
+            continue  # 支付宝 50000元: an amount
         ra, rb = norm.raw_span(a, b)
         if _masked_already(text, ra, rb) or any(c in _NUMERAL_UNITS for c in text[ra:rb]):
             continue
@@ -219,17 +336,24 @@ def mask_identifiers(text: str) -> str:
         by ``*``: runs of 7 or more digits, their groups joined by spaces,
         hyphens, dashes (— ― – ‒ －) or tildes (138—1234—5678), keep at most
         their first 4 and last 4 digits (first and last 2 when 8 digits or
-        fewer) — a range of two years (2024—2025) or of two amounts with a
-        unit after it (1000—2000元) is no identifier and stays; account handles
+        fewer) — a range of two years (2024—2025) or of two amounts of at most
+        8 digits with a unit after it (1000—2000元) is no identifier and stays
+        (13812345678—2000元 masks the phone alone), nor is a list of amounts
+        joined by / or | (每期1000/1000/1000元); a mobile number in 3-4-4 groups
+        joined by dots, commas, tabs or spaced dashes (138.1234.5678,
+        138，1234，5678, 138 — 1234 — 5678) is one; account handles
         after 微信/vx/QQ/支付宝/telegram/tg/电报/飞机号/飞机：/账号 — also after a look-up
         verb or 是 (``telegram搜 fastloan_bot``, ``tg: @fastloan_bot``,
         ``微信是 zhang_8899``), an e-mail address, a handle with ``_ . -``
         inside (``zhang.san_88``), and a number in Chinese numerals
-        (``QQ号是一二三四五六七八九``) — keep their first and last 2
+        (``QQ号是一二三四五六七八九``), but not a number with a money unit after
+        it (``支付宝：30000元``) or written onto 支付宝/微信 after a payment word
+        (``请支付宝50000``), which is an amount — keep their first and last 2
         letters or digits and nothing in between (``_ . -`` included). 飞机
         counts only as a field (飞机：, 飞机号, 飞机搜): 在飞机上 is an aeroplane.
         Official hotlines (95xxx, 400/800) are left as they are. Case
-        numbers — a court case number （2025）京0105民初12345号 and the id after
+        numbers — a court case number （2025）京0105民初12345号 (also 〔2025〕,
+        [2025], 【2025】) and the id after
         合同编号/借款编号/订单号/案件编号/案号/协议编号 — keep their first and last 4
         digits (2 and 2 when they have 8 digits or fewer), letters and Han
         characters: （2025）京****民初*2345号.
@@ -262,14 +386,17 @@ def _mask_identifiers(text: str, norm: Any = None) -> str:
             continue
         if "*" in chunk and sum(c.isdigit() for c in chunk) <= 8:
             continue  # already masked upstream (6222****0000)
-        if _is_range(chunk, folded[m.end() : m.end() + 4]):
+        after = folded[m.end() : m.end() + 4]
+        if _is_range(chunk, after):
             continue  # 2024—2025, 1000—2000元: a range, not an identifier
-        masked = _mask_digits(chunk)
+        masked = _mask_run(chunk, after)
         for i, c in enumerate(masked):
             if c == "*":
                 out[m.start() + i] = "*"
     for m in _HANDLE.finditer(folded):
         a, b = m.span("h")
+        if handle_is_amount(folded, m.start(), a, b):
+            continue  # 支付宝 50000元, 请支付宝50000: an amount, not an account
         for i in range(a + 2, b - 2):
             out[i] = "*"
     _mask_normalized(text, out, norm)

@@ -22,6 +22,7 @@ from .detectors._base import (
     LENDER_PAYEE_RULE,
     DetectorIndex,
     PatternDetector,
+    _normalized_lender_core,
     _payee_unofficial,
     load_scope,
     payee_is_lender,
@@ -111,8 +112,11 @@ def check_lender(lender: object, where: str = "lender") -> str | None:
     TypeError
         If ``lender`` is neither a ``str`` nor None.
     InvalidInputError
-        If ``lender`` is blank (empty or whitespace only): it would name no
-        lender; leave it out (None) instead.
+        If ``lender`` is blank (empty or whitespace only), or if its core name
+        (the name without spaces, brackets, 股份, its legal form and a trailing
+        金融/科技; README, ``lender=``) has fewer than 2 characters
+        (``"有限公司"``, ``"["``, ``"金融"``): it would name no lender, and was once
+        ignored silently (code review 7); leave it out (None) instead.
     """
     if lender is None:
         return None
@@ -122,6 +126,12 @@ def check_lender(lender: object, where: str = "lender") -> str | None:
     if not name:
         raise InvalidInputError(
             f"{where} is blank ({lender!r}): give the lender's name (e.g. 星河消费金融有限公司) or leave it out"
+        )
+    if len(_normalized_lender_core(name)) < 2:
+        raise InvalidInputError(
+            f"{where}={lender!r} names no lender: without spaces, brackets, 股份, its legal form (有限公司) "
+            "and a trailing 金融/科技 fewer than 2 characters are left; give the lender's name "
+            "(e.g. 星河消费金融有限公司) or leave it out"
         )
     return name
 
@@ -486,7 +496,9 @@ class Screener:
             If ``text`` is not a ``str``, ``lender`` is neither a ``str`` nor
             None, or ``now`` is not a ``datetime``.
         InvalidInputError
-            (a ``ValueError``) If ``lender`` is blank (empty or whitespace only).
+            (a ``ValueError``) If ``lender`` is blank (empty or whitespace only)
+            or names no lender (its core name has fewer than 2 characters:
+            ``"有限公司"``, ``"["``; :func:`check_lender`).
         """
         return self.classify_many([_check_text(text)], lender=lender, now=now)[0]
 
@@ -513,7 +525,8 @@ class Screener:
         ------
         InvalidInputError
             If ``texts`` is a bare ``str`` (or ``bytes``): pass ``[text]``; or
-            if ``lender`` is blank (empty or whitespace only).
+            if ``lender`` is blank (empty or whitespace only) or names no
+            lender (:func:`check_lender`).
         TypeError
             If ``texts`` is not iterable, an element is not a ``str`` (the
             message names its index: ``texts[1523] must be str, got NoneType``),

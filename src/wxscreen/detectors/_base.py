@@ -820,7 +820,9 @@ class PatternDetector:
             return None
         if pat.needs_message is not None and not pat.needs_message.search(text, timeout=PATTERN_TIMEOUT):
             return None
-        if pat.spec.validate_hook == "payee_check" and not _payee_unofficial(text, lender):
+        if pat.spec.validate_hook == "payee_check" and not _payee_unofficial(
+            text, lender, (scope.sentence_start(text, s), scope.sentence_end(text, e))
+        ):
             return None
         score = pat.score * w
         context = None
@@ -1095,26 +1097,45 @@ def _lender_payee_hits(text: str, lender: str, scope: Scope, guard: Pattern | No
     return hits
 
 
-def _payee_unofficial(text: str, lender: str | None = None) -> bool:
-    """Return False when the named payee is plausibly the lender itself.
+def _payee_unofficial(text: str, lender: str | None = None, near: tuple[int, int] | None = None) -> bool:
+    """Return False when every payee named is plausibly the lender itself.
 
     A payee company with a lending word (消费金融, 银行, 小额贷款 …), or one that
     shares its name with the 【signature】 of the message or with the
     caller-given ``lender``, is taken as the lender's own account; any other
-    company, or no company at all, is not (DOMAIN.md §3.4, §5.2).
+    company, or no company at all, is not (DOMAIN.md §3.4, §5.2). Every payee
+    company of the message is judged (code review 7): a second, fallback
+    account in another company's name (户名：星河消费金融有限公司。如转账失败，请转至备用对公账户，
+    户名：深圳市蓝海商贸有限公司) is an unofficial payee however lender-like the first is.
+
+    Parameters
+    ----------
+    text : str
+        The normalised message text.
+    lender : str or None, default=None
+        The caller-given lender name (any form; normalised here).
+    near : tuple of (int, int) or None, default=None
+        The sentence of a pattern hit (offsets into ``text``): when payee
+        companies stand in it, only those are judged, so a hit in the lender's own
+        payee sentence (请通过对公账户还款，户名：星河消费金融有限公司) is not let through by
+        another payee elsewhere in the message.
+
+    Returns
+    -------
+    bool
+        True when no payee company is named, or when one judged is not the lender.
     """
-    m = _PAYEE_COMPANY.search(text)
-    if m is None:
+    payees = [m.group("company") for m in _PAYEE_COMPANY.finditer(text)]
+    if near is not None:
+        here = [m.group("company") for m in _PAYEE_COMPANY.finditer(text) if m.start() < near[1] and near[0] < m.end()]
+        payees = here or payees
+    if not payees:
         return True
-    company = m.group("company")
-    if lender:
-        core = _normalized_lender_core(lender)
-        if len(core) >= 2:
-            return not _holds_lender(core, company)
-    if _LENDER_WORDS.search(company):
-        return False
-    for sig in _SIGNED.findall(text):
-        core = regex.sub(r"(?:有限公司|公司|消费金融|金融|科技)$", "", sig)
-        if len(core) >= 2 and core in company:
-            return False
-    return True
+    core = _normalized_lender_core(lender) if lender else ""
+    if len(core) >= 2:
+        return any(not _holds_lender(core, company) for company in payees)
+    sig_cores = [regex.sub(r"(?:有限公司|公司|消费金融|金融|科技)$", "", sig) for sig in _SIGNED.findall(text)]
+    sig_cores = [c for c in sig_cores if len(c) >= 2]
+    return any(
+        not _LENDER_WORDS.search(company) and not any(c in company for c in sig_cores) for company in payees
+    )
