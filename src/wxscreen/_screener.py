@@ -275,6 +275,7 @@ class Screener:
         self._info: ModelInfo | None = None
         #: one key index over all detectors when they are all PatternDetectors (False: they are not)
         self._index: DetectorIndex | bool | None = None
+        self._ungated_ids: frozenset[str] | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -319,6 +320,15 @@ class Screener:
                         self._dets = tuple(self.detectors)
         return self._dets
 
+    def _ungated(self) -> frozenset[str]:
+        """Ids of the patterns whose hits skip the learned plausibility gate (``learned_gate = false``)."""
+        ids = self._ungated_ids
+        if ids is None:
+            ids = self._ungated_ids = frozenset(
+                p.id for d in self._detectors() for p in getattr(d, "patterns", ()) if not p.spec.learned_gate
+            )
+        return ids
+
     def _detect(self, norm: NormalizedText, lender: str | None) -> tuple[list[Any], bool]:
         """Every detector's hits (in detector order) and whether all of them completed."""
         index = self._index
@@ -350,7 +360,12 @@ class Screener:
             fl = self.bundle.flagger
             # a pattern hit the learned flagger finds implausible in its sentence is dropped
             # (a payee that is not the caller-given lender stays: the caller knows better than the model)
-            found = [h for h in found if h.rule == LENDER_PAYEE_RULE or self._plausible(norm, learned, h)]
+            # (nor a hit of a pattern whose data says ``learned_gate = false``)
+            ungated = self._ungated()
+            found = [
+                h for h in found
+                if h.rule == LENDER_PAYEE_RULE or h.rule in ungated or self._plausible(norm, learned, h)
+            ]
             # the learned flagger speaks only for kinds no pattern found, once per
             # kind (its most probable sentence)
             have = {h.kind for h in found}

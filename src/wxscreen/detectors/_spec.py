@@ -42,6 +42,13 @@ class PatternSpec(BaseModel):
     )
     validate_hook: Literal["payee_check"] | None = Field(default=None, alias="validate")
     boost: list[str] = Field(default_factory=list, description="context words that add 0.1 nearby")
+    learned_gate: bool = Field(
+        default=True,
+        description=(
+            "false: a hit is kept even when the learned sentence flagger finds its sentence implausible "
+            "for the kind (a cue whose menace is in the situation, not in n-grams it learned)"
+        ),
+    )
 
 
 class DetectorSpec(BaseModel):
