@@ -48,3 +48,25 @@ def test_a_field_label_is_no_transcript_speaker():
 def test_a_payment_code_is_no_verification_code():
     assert ("personal_data_request", "verification_code") not in _kinds("本月房租扫这个码付，支付成功后截图发我")
     assert ("personal_data_request", "verification_code") in _kinds("把收到的那个码发我一下")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # trial 9 (session 7): a lender's own staff pointing to its app, a bank adviser inviting to the branch,
+        # friends splitting a barbecue, the sender paying the reader's code
+        "客服 您好 我是您借款平台贷后部门的 看到您逾期了 想了解一下您现在每个月收入大概多少 "
+        "方便的话我们根据您的情况给您定一个还款计划 在App里就能申请",
+        "王哥，我是银行客户经理小李，我们行最近经营贷利率下调了，来网点聊聊，我在营业部。",
+        "周末烧烤一人80，转我微信就行",
+        "老板，你这边可以扫码吗？我扫你的收款码了，付了45",
+    ],
+)
+def test_ordinary_staff_and_payments_raise_no_flag(text):
+    assert wxscreen.classify(text).flags == []
+
+
+def test_a_fee_due_after_payout_is_no_fee_first():
+    kinds = _kinds("我这边有内部渠道，包下款，放款后收点好处费就行，加我微信详聊。")
+    assert not any(k == "advance_fee" for k, _ in kinds)
+    assert ("off_platform", "other_chat") in kinds
