@@ -350,14 +350,16 @@ def mask_identifiers(text: str) -> str:
         8 digits with a unit after it (1000—2000元) is no identifier and stays
         (13812345678—2000元 masks the phone alone), nor is a list of amounts
         joined by / or | (每期1000/1000/1000元); a mobile number in 3-4-4 groups
-        joined by dots, commas, tabs or spaced dashes (138.1234.5678,
-        138，1234，5678, 138 — 1234 — 5678) is one; account handles
+        joined by dots, commas, tabs, dashes, 。, 、, / or | (138.1234.5678,
+        138，1234，5678, 138 — 1234 — 5678, 138。1234。5678, 138 . 1234 . 5678,
+        138/1234/5678) is one; account handles
         after 微信/vx/QQ/支付宝/telegram/tg/电报/飞机号/飞机：/账号 — also after a look-up
         verb or 是 (``telegram搜 fastloan_bot``, ``tg: @fastloan_bot``,
         ``微信是 zhang_8899``), an e-mail address, a handle with ``_ . -``
         inside (``zhang.san_88``), and a number in Chinese numerals
         (``QQ号是一二三四五六七八九``), but not a number with a money unit after
-        it (``支付宝：30000元``) or written onto 支付宝/微信 after a payment word
+        it (``支付宝：30000元``; 万/千/百 only with 元/块 after them or no Han
+        character next, so ``QQ 987654321 千万别`` is a handle) or written onto 支付宝/微信 after a payment word
         (``请支付宝50000``), which is an amount — keep their first and last 2
         letters or digits and nothing in between (``_ . -`` included). 飞机
         counts only as a field (飞机：, 飞机号, 飞机搜): 在飞机上 is an aeroplane.
