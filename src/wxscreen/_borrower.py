@@ -58,9 +58,17 @@ _OWN_DEBT = regex.compile(
     r"(能|可以)(不能)?(再)?宽限.{0,6}[吗？?]|没(有)?钱(还)?|还不上|还不起|手头紧|"
     r"(能不能|可不可以|可以)(分期|减免|延期|少还|晚几天)|我的(借款|贷款|欠款|账单)|我(选|要|申请|想)(一下)?(分|办)\d*期"
 )
+# A call, not a payment, after 打/转: 打(了|过)你电话, 打您的电话, 转你电话 (code review 8: 我刚打你电话没接 read as
+# "I paid", so the scammer asking for the code next was taken for the borrower).
+_CALL = r"(?!(?:了|过)?(?:你|您|他|她)?的?电话)"
+# What 打 pays: money (打钱, 打款, 打了过去, 打到…卡上, 打给你, 打了3000块); 打 alone (我都打了好几遍了) is a call.
+_HIT_MONEY = (
+    r"打(?:钱|款|了?过去|了?到|了?给(?:你|您)|了?[0-9一二两三四五六七八九十几百千万]+(?:块|元|万|千|百))"
+)
 # The reader saying it has paid or sent what was asked (我已经转到这张卡上了, 转好了, 截图发你了).
 _PAID = regex.compile(
-    r"我(已经|刚刚?|都|早就)(转|打|汇|付|交|还)|(转|打|汇|付|交)(好|完)了|已(转|汇|付|交)(了|过去)?[，。！\s]|截图(发|给)你"
+    rf"我(已经|刚刚?|都|早就)(汇|付|交|还|转{_CALL}|{_HIT_MONEY})|(转|汇|付|交|钱打|款打)(好|完)了"
+    r"|已(转|汇|付|交)(了|过去)?[，。！\s]|截图(发|给)你"
 )
 # A short acknowledgement or answer (the whole message).
 _ACK = regex.compile(

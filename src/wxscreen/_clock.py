@@ -7,13 +7,21 @@ timestamp parser (:mod:`wxscreen._chat`), which kept diverging copies
 
 from __future__ import annotations
 
-__all__ = ["NIGHT", "wall_clock"]
+__all__ = ["NIGHT", "PARTS_OF_DAY", "wall_clock"]
 
 #: Parts of the day whose 12 o'clock (and 0 o'clock) is the midnight that ends the day.
 NIGHT = ("晚上", "夜里", "深夜", "半夜", "今晚", "明晚", "晚")
 _AFTERNOON = ("下午", "傍晚")
 _NOON = ("中午",)
 _MORNING = ("上午", "凌晨", "早上", "今早", "明早", "早")
+#: The parts of the day said before a clock hour (晚上8点, 傍晚6点, 夜里2点, 深夜1点): every word of
+#: the period tuples above but the day words 今晚/明晚/今早/明早 and the bare 晚/早 (最晚8点 is "at
+#: the latest 8 o'clock"). The deadline patterns of :mod:`wxscreen._entities` build their
+#: part-of-day alternations from it, so they cannot miss a period :func:`wall_clock` knows (code
+#: review 8: 傍晚, 夜里, 深夜 and 半夜 were missing from them).
+PARTS_OF_DAY = tuple(
+    p for p in (*NIGHT, *_AFTERNOON, *_NOON, *_MORNING) if len(p) > 1 and p not in ("今晚", "明晚", "今早", "明早")
+)
 
 
 def wall_clock(hour: int, period: str | None) -> tuple[int, int]:

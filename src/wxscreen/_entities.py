@@ -45,7 +45,9 @@ Span conventions (``raw[start:end]``; the fixture set
     还款日为/最迟/宽限到 (prefix excluded); or a day word or date directly
     followed by an action (``今天结清``, ``3/15 还1000元``); a time of day
     with its part of the day and a suffix but no day word (``中午1点前``,
-    ``下午3点前``), and 中午 with a suffix (``今天中午前``, ``明天中午前``, ``中午前``).
+    ``下午3点前``, ``夜里2点前``; the parts of the day are ``_clock.PARTS_OF_DAY``:
+    上午, 中午, 下午, 傍晚, 晚上, 夜里, 深夜, 半夜, 凌晨, 早上), and 中午 with a
+    suffix (``今天中午前``, ``明天中午前``, ``中午前``).
     Value: a ``datetime`` when the date is absolute or resolvable from ``now``
     (a date without a time means the end of that day, 23:59:59; 今晚12点/今晚0点
     is 00:00 of the next day and 中午1点 13:00, by the chat parser's rule in
@@ -108,7 +110,7 @@ from typing import Any
 
 import regex
 
-from ._clock import wall_clock
+from ._clock import PARTS_OF_DAY, wall_clock
 from ._mask import (
     COURT_CLOSE,
     COURT_OPEN,
@@ -285,8 +287,12 @@ _THISM = r"(?P<thism>(?:本月|这个月|当月)(?P<td>3[01]|[12]\d|0?[1-9])\s?(
 _MEND = r"(?P<mend>(?:本|这个|当)?月底)"
 _WEND = r"(?P<wend>本周|这周|这个星期)(?![一二三四五六日天])"
 _DOM = r"(?P<dom>(?<![月\d/.\-])(?P<dd>3[01]|[12]\d|0?[1-9])\s?(?:号|日(?!\s?之?内)))"
+# the part of the day before a clock hour, from _clock's period tuples (上午, 中午, 下午, 傍晚, 晚上, 夜里,
+# 深夜, 半夜, 凌晨, 早上) in both _TIME and _DL_CLOCK, so the two cannot diverge again (code review 8)
+_AP = "(?P<ap>" + "|".join(PARTS_OF_DAY) + ")"
 _TIME = (
-    r"(?:\s?(?P<ap>上午|中午|下午|晚上|凌晨|早上)?\s?(?P<h>2[0-4]|[01]?\d|[一二两三四五六七八九十]{1,3})\s?"
+    rf"(?:\s?{_AP}?\s?"
+    r"(?P<h>2[0-4]|[01]?\d|[一二两三四五六七八九十]{1,3})\s?"
     r"(?:[:：](?P<mi>[0-5]\d)|点(?:(?P<mi2>[0-5]?\d|半|[一二三四五六七八九十]{1,3})分?)?|时))"
 )
 _WHEN = rf"(?:{_DAYW}|{_WEEK}|{_THISM}|{_MEND}|{_WEND}|{_DATE}|{_DOM})"
@@ -299,7 +305,8 @@ _DL_SUFFIX = regex.compile(with_lead_guard(rf"{_WHEN}{_TIME}?{_SUFFIX}"))
 # The lookbehind keeps out a day word the finders above did not take (每天下午3点前, 周末下午3点前).
 _DL_CLOCK = regex.compile(
     r"(?<![天日号號底末周期\dA-Za-z一二三四五六七八九十])"
-    r"(?:(?P<ap>上午|中午|下午|晚上|傍晚|凌晨|早上)\s?(?P<h>2[0-4]|[01]?\d|[一二两三四五六七八九十]{1,3})\s?"
+    rf"(?:{_AP}\s?"
+    r"(?P<h>2[0-4]|[01]?\d|[一二两三四五六七八九十]{1,3})\s?"
     r"(?:[:：](?P<mi>[0-5]\d)|点(?:(?P<mi2>[0-5]?\d|半|[一二三四五六七八九十]{1,3})分?)?|时)"
     rf"|{_DAYW}?\s?(?P<noon>中午))"
     + _SUFFIX

@@ -24,18 +24,22 @@ __all__ = ["mask_identifiers"]
 #: ``amount`` entity's range separator (1000—2000元) are all built from it.
 DASHES = "\u2010-\u2015\u2212\u301c\ufe58\ufe63~"
 #: A separator between the 3-4-4 groups of a mobile number that is no separator of a longer digit
-#: run (a decimal point, a thousands comma, a tab, a dash with spaces around it): 138.1234.5678,
-#: 138,1234,5678 (138，1234，5678 once full-width forms are folded), 138\t1234\t5678 and
-#: 138 — 1234 — 5678. Used the same way twice in a number (a backreference), so 3.14, 2024.05.06
-#: or 1,000元 never match.
-MOBILE_SEP = r"[.,\t]|[ \t\u3000]?[\-" + DASHES + r"][ \t\u3000]?"
+#: run (a decimal point, a thousands comma, a tab, a dash, a full stop 。, an enumeration comma 、,
+#: a slash or a bar, the last six with or without spaces around them): 138.1234.5678,
+#: 138,1234,5678 (138，1234，5678 once full-width forms are folded), 138\t1234\t5678,
+#: 138 — 1234 — 5678, 138。1234。5678, 138、1234、5678, 138 . 1234 . 5678, 138/1234/5678 and
+#: 138|1234|5678 (code review 8: the last five were masked only in non-ASCII text or never).
+#: Used the same way twice in a number (a backreference) and only between 3-4-4 groups that start
+#: like a mobile number, so 3.14, 2024.05.06, 1,000元 or 1000/1000/1000元 never match.
+MOBILE_SEP = r"[,\t]|[ \t\u3000]?[.\u3002\u3001/|\-" + DASHES + r"][ \t\u3000]?"
 # Digit runs, allowing single spaces, hyphens, dashes or middle dots inside (6222 8888 …,
 # 138-0000-0000, 138—0000—0000, 138·0000·1234).
 _DIGITS = regex.compile(
     r"(?<![0-9])[0-9](?:[ \-\u3000\u200b-\u200d\u2060\ufeff·•・" + DASHES + r"]{0,2}[0-9xX*]){6,}(?![0-9])"
     # card numbers written in dotted or underscored groups of four (6222.0212.3456.7890)
     r"|(?<![0-9])[0-9]{4}(?:[._][0-9*]{4}){2,4}(?:[._][0-9]{1,3})?(?![0-9])"
-    # a mobile number in 3-4-4 groups joined by dots, commas, tabs or spaced dashes (code review 7)
+    # a mobile number in 3-4-4 groups joined by dots, commas, tabs, spaced dashes (code review 7), 。,
+    # 、, / or | (code review 8)
     r"|(?<![0-9])1[3-9][0-9](?P<ms>" + MOBILE_SEP + r")[0-9]{4}(?P=ms)[0-9]{4}(?![0-9])",
     regex.IGNORECASE,
 )
@@ -59,8 +63,13 @@ HANDLE_GLUE = (
     r"(?:号码?|號碼?|账号|帐号|帳號|账户|id)?\s{0,8}(?:是|为|為)?\s{0,8}[:：]?\s{0,8}@?"
 )
 #: A money unit after a number: the number after a handle cue is an amount, not an account
-#: (已通过支付宝 50000元还款, 微信 12000元已收到, 支付宝：30000元; code review 7).
-_AMOUNT_AFTER = regex.compile(r"\s{0,2}(?:元|块|圆|万|千|百|rmb|cny)", regex.IGNORECASE)
+#: (已通过支付宝 50000元还款, 微信 12000元已收到, 支付宝：30000元; code review 7). 万/千/百 (and
+#: 千万/百万) count as a unit only with 元/块 after them or no Han character next (支付宝 5万,
+#: 微信 3千元): 千万别, 万一, 百分百 after a handle are words, not multipliers (code review 8:
+#: 加我QQ 987654321 千万别告诉家人 was left half masked and no account_handle entity).
+_AMOUNT_AFTER = regex.compile(
+    r"\s{0,2}(?:元|块|圆|rmb|cny|[万千百]{1,2}(?:元|块|(?!\p{Han})))", regex.IGNORECASE
+)
 #: A payment word just before 支付宝/微信 written onto a number (请支付宝50000, 用微信20000).
 _PAY_BY = regex.compile(r"(?:请|还|付|转|打|交|缴|用|通过|走)\s?$")
 _BARE_CUES = frozenset({"支付宝", "支付寶", "微信", "zfb"})
@@ -71,8 +80,9 @@ def handle_is_amount(text: str, cue_start: int, h_start: int, h_end: int) -> boo
     """Whether the handle ``text[h_start:h_end]`` after the cue at ``cue_start`` is an amount of money.
 
     Shared by masking and the ``account_handle`` entity (:mod:`wxscreen._entities`) so that
-    the two agree: a number (digits only) followed by a money unit (元/块/圆/万/千/百/rmb/cny:
-    ``支付宝 50000元``, ``微信 12000元已收到``, ``支付宝：30000元``), or a number written straight
+    the two agree: a number (digits only) followed by a money unit (元/块/圆/rmb/cny, or 万/千/百
+    with 元/块 after them or no Han character next: ``支付宝 50000元``, ``微信 12000元已收到``,
+    ``支付宝：30000元``, ``支付宝 5万``, but not ``QQ 987654321 千万别``), or a number written straight
     onto 支付宝/微信/zfb right after a payment word (``请支付宝50000``, ``用微信20000``) that is
     not an 11-digit mobile number, is what is paid, not the account it is paid to.
 
@@ -340,14 +350,16 @@ def mask_identifiers(text: str) -> str:
         8 digits with a unit after it (1000—2000元) is no identifier and stays
         (13812345678—2000元 masks the phone alone), nor is a list of amounts
         joined by / or | (每期1000/1000/1000元); a mobile number in 3-4-4 groups
-        joined by dots, commas, tabs or spaced dashes (138.1234.5678,
-        138，1234，5678, 138 — 1234 — 5678) is one; account handles
+        joined by dots, commas, tabs, dashes, 。, 、, / or | (138.1234.5678,
+        138，1234，5678, 138 — 1234 — 5678, 138。1234。5678, 138 . 1234 . 5678,
+        138/1234/5678) is one; account handles
         after 微信/vx/QQ/支付宝/telegram/tg/电报/飞机号/飞机：/账号 — also after a look-up
         verb or 是 (``telegram搜 fastloan_bot``, ``tg: @fastloan_bot``,
         ``微信是 zhang_8899``), an e-mail address, a handle with ``_ . -``
         inside (``zhang.san_88``), and a number in Chinese numerals
         (``QQ号是一二三四五六七八九``), but not a number with a money unit after
-        it (``支付宝：30000元``) or written onto 支付宝/微信 after a payment word
+        it (``支付宝：30000元``; 万/千/百 only with 元/块 after them or no Han
+        character next, so ``QQ 987654321 千万别`` is a handle) or written onto 支付宝/微信 after a payment word
         (``请支付宝50000``), which is an amount — keep their first and last 2
         letters or digits and nothing in between (``_ . -`` included). 飞机
         counts only as a field (飞机：, 飞机号, 飞机搜): 在飞机上 is an aeroplane.

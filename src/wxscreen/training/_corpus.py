@@ -234,6 +234,11 @@ _BOMS = (
 )
 
 
+def _encoding(head: bytes) -> str:
+    """The codec a corpus file starting with ``head`` (its first 4 bytes) is read with."""
+    return next((e for bom, e in _BOMS if head.startswith(bom)), "utf-8-sig")
+
+
 def _open_corpus_file(path: Path) -> IO[str]:
     """Open a corpus file as text: UTF-8 (a BOM dropped), or UTF-16/UTF-32 when it starts with that BOM.
 
@@ -243,8 +248,7 @@ def _open_corpus_file(path: Path) -> IO[str]:
     fh = open(path, "rb")  # noqa: SIM115 - handed to the wrapper, closed with it
     head = fh.read(4)
     fh.seek(0)
-    enc = next((e for bom, e in _BOMS if head.startswith(bom)), "utf-8-sig")
-    return io.TextIOWrapper(fh, encoding=enc)
+    return io.TextIOWrapper(fh, encoding=_encoding(head))
 
 
 def corpus_files(path: str | os.PathLike[str]) -> list[Path]:
@@ -261,15 +265,47 @@ def _read_lines(path: Path) -> list[str]:
         return list(fh)
 
 
-def _first_bad_line(path: Path) -> tuple[int, int]:
-    """The 1-based line and column (in bytes) of the first byte of ``path`` that is not UTF-8."""
+def _bad_text(path: Path) -> tuple[str, int, int, int]:
+    """Where ``path`` stops being text in its encoding (:func:`_encoding`).
+
+    Returns
+    -------
+    tuple of (str, int, int, int)
+        The encoding's name (``UTF-8``, ``UTF-16``, ``UTF-32``), the first byte
+        that does not decode, and its 1-based line and column (in bytes from the
+        start of the line). UTF-16 and UTF-32 files are decoded with their own
+        codec, lines split as :func:`_read_lines` splits them (CR, LF,
+        CR LF; code review 8: a bad UTF-16 file was reported as "not UTF-8
+        text (byte 0x00 at column 1)" on line 1).
+    """
+    data = path.read_bytes()
+    enc = _encoding(data[:4])
+    if enc == "utf-8-sig":
+        n, col, byte = _first_bad_line(path)
+        return "UTF-8", byte, n, col
+    try:
+        data.decode(enc)
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    else:  # pragma: no cover - the caller saw this file fail to decode
+        bad = len(data)
+    bom = next(len(b) for b, e in _BOMS if data.startswith(b))
+    endian = "-le" if data[:bom] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF32_LE) else "-be"
+    before = data[bom:bad].decode(enc + endian)
+    lines = before.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    col = len(lines[-1].encode(enc + endian)) + 1
+    return enc.upper(), data[bad] if bad < len(data) else 0, len(lines), col
+
+
+def _first_bad_line(path: Path) -> tuple[int, int, int]:
+    """The 1-based line and column (in bytes) of the first byte of ``path`` that is not UTF-8, and that byte."""
     with open(path, "rb") as fh:
         for n, raw in enumerate(fh, 1):
             try:
                 raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                return n, exc.start + 1
-    return 1, 1  # not reached for a file that failed to decode
+                return n, exc.start + 1, raw[exc.start]
+    return 1, 1, 0  # not reached for a file that failed to decode
 
 
 def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[LabelledMessage]:
@@ -296,7 +332,8 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
     CorpusFormatError
         With ``path`` and ``line`` set (and the record's ``id`` when it has
         one), for a line that is not text in the file's encoding (UTF-8, or
-        UTF-16/UTF-32 with a byte-order mark; the first such line of the file),
+        UTF-16/UTF-32 with a byte-order mark; the first such line of the file,
+        the message naming the encoding and the byte's column),
         is not JSON or nests too deeply, is not a JSON object, breaks the schema
         (missing field, unknown label, unknown flag kind or a detail of another
         kind, a flag without integer ``start`` and ``end``, a reversed or
@@ -316,9 +353,9 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
             try:
                 lines = _read_lines(f)
             except UnicodeDecodeError as exc:
-                n, col = _first_bad_line(f)
+                enc, byte, n, col = _bad_text(f)
                 raise CorpusFormatError(
-                    f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at column {col}); save the file as UTF-8",
+                    f"not {enc} text (byte 0x{byte:02x} at column {col}); save the file as UTF-8",
                     str(f),
                     n,
                 ) from exc
