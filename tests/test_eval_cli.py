@@ -82,7 +82,9 @@ def test_out_dir_files_and_masked_errors(fixture_file, tmp_path, capsys):
 def test_out_dir_names_do_not_collide(fixture_file, tmp_path):
     other = tmp_path / "sub"
     other.mkdir()
-    (other / "t.jsonl").write_text(fixture_file.read_text("utf-8"), "utf-8")
+    # same stem, other ids (an id used by an earlier FILE is an error)
+    rows = [{**r, "id": "b" + r["id"]} for r in ROWS]
+    (other / "t.jsonl").write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", "utf-8")
     out = tmp_path / "out"
     assert main(["eval", str(fixture_file), str(other / "t.jsonl"), "--out", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["t", "t-2"]

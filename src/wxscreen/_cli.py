@@ -408,6 +408,44 @@ def _train_files(path: str) -> list[Any]:
     return sorted(root.glob("train*.jsonl")) if root.is_dir() else [root]
 
 
+def _check_trainable(records: Sequence[Any], cmd: str) -> bool:
+    """Refuse (on stderr) labels with too few records; warn about labels with none. False when refused."""
+    from .training._train import missing_labels, too_few_records
+
+    labels = [r.label.value for r in records if r.label is not None]
+    problem = too_few_records(labels)
+    if problem:
+        sys.stderr.write(f"{cmd}: {problem}\n")
+        return False
+    missing = missing_labels(labels)
+    if missing:
+        sys.stderr.write(
+            f"{cmd}: warning: no training record of label(s) {', '.join(missing)}: the classifier can never "
+            "predict them\n"
+        )
+    return True
+
+
+#: The files that make a folder a model written by ``wxscreen train`` (``_persist.save_bundle``).
+_BUNDLE_FILES = ("metadata.json", "model.skops")
+
+
+def _out_problem(out: str) -> str | None:
+    """Why ``--out`` cannot receive a model, or None: a file, or a non-empty folder that is no model folder."""
+    from pathlib import Path
+
+    p = Path(out)
+    if p.is_dir():
+        if any(p.iterdir()) and not all((p / name).is_file() for name in _BUNDLE_FILES):
+            return (
+                f"--out {out} is a folder that holds other files and is no wxscreen model folder "
+                f"({' + '.join(_BUNDLE_FILES)}); give a new or empty folder, or a previous model's folder to replace it"
+            )
+    elif p.exists() or p.is_symlink():
+        return f"--out {out} is a file, not a folder; give a new or empty folder"
+    return None
+
+
 def _cmd_train(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -415,6 +453,10 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from ._persist import save_bundle
     from .training import evaluate, load_corpus, train
 
+    problem = _out_problem(args.out)  # checked before the corpus is read and the model trained
+    if problem:
+        sys.stderr.write(f"wxscreen train: {problem}\n")
+        return 2
     root = Path(args.corpus)
     train_files = _train_files(args.corpus)
     if root.is_dir() and not args.no_dev:
@@ -428,6 +470,8 @@ def _cmd_train(args: argparse.Namespace) -> int:
     records = load_corpus(train_files)
     if not records:
         sys.stderr.write(f"wxscreen train: no records in {', '.join(map(str, train_files))}\n")
+        return 2
+    if not _check_trainable(records, "wxscreen train"):
         return 2
     bundle = train(records, seed=args.seed)
     out = save_bundle(bundle, args.out)
@@ -514,7 +558,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     from . import Screener, load_screener
     from .training import cross_validate, evaluate, load_corpus, train
-    from .training._corpus import corpus_files
+    from .training._corpus import _load_corpus, corpus_files
 
     if args.schema:
         sys.stdout.write(eval_schema(args.schema))
@@ -544,12 +588,20 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         return 2
     # every FILE is read before the model is loaded or trained: an empty one is a mistake
     # (a wrong folder, a glob that matched nothing), not a report of 0 records
+    # one report per FILE, but an id of one FILE already used by another is refused (FILE:LINE and
+    # the first place), as load_corpus refuses it within one call; the same FILE given twice is
+    # read once and reported twice
     corpora: list[tuple[str, Any]] = []
+    seen: dict[str, str] = {}
+    read: dict[Path, Any] = {}
     for f in args.files:
         if not corpus_files(f):
             sys.stderr.write(f"wxscreen eval: no *.jsonl file in {f}\n")
             return 2
-        records = load_corpus(f)
+        key = Path(f).resolve()
+        if key not in read:
+            read[key] = _load_corpus(f, seen)
+        records = read[key]
         if not records:
             sys.stderr.write(f"wxscreen eval: no records in {f}\n")
             return 2
@@ -562,6 +614,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             sys.stderr.write(f"wxscreen eval --train-dir: no train*.jsonl in {args.train_dir}\n")
             return 2
         records = load_corpus(files)
+        if not _check_trainable(records, "wxscreen eval --train-dir"):
+            return 2
         screener = Screener(train(records, seed=args.seed))
         sys.stderr.write(f"trained on {len(records)} records from {args.train_dir} (seed {args.seed})\n")
     else:
@@ -660,7 +714,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     t.add_argument("corpus", metavar="CORPUS", help="corpus folder, or one JSONL file")
     t.add_argument("--no-dev", action="store_true", help="leave dev*.jsonl out of training (folders only)")
-    t.add_argument("--out", required=True, help="output bundle directory")
+    t.add_argument(
+        "--out",
+        required=True,
+        help="output model folder: new, empty, or a previous model's (metadata.json + model.skops), replaced",
+    )
     t.add_argument("--seed", type=int, default=0)
     t.set_defaults(func=_cmd_train)
 

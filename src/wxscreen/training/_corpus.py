@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .._errors import CorpusFormatError
 from .._models import FlagKind, Label
 
-#: The seven flag kinds of LABELS.md §3: a gold flag of any other kind is a typo, and would
+#: The seven flag kinds of LABELS.md §2: a gold flag of any other kind is a typo, and would
 #: otherwise count as a miss of no detector and a hit of none, silently.
 _FLAG_KINDS: tuple[str, ...] = get_args(FlagKind)
 
@@ -65,7 +65,7 @@ class CorpusFlag(BaseModel):
     @classmethod
     def _known_kind(cls, kind: str) -> str:
         if kind not in _FLAG_KINDS:
-            raise ValueError(f"unknown flag kind {kind!r} (LABELS.md §3: one of {', '.join(_FLAG_KINDS)})")
+            raise ValueError(f"unknown flag kind {kind!r} (LABELS.md §2: one of {', '.join(_FLAG_KINDS)})")
         return kind
 
     @field_validator("start", "end", mode="before")
@@ -106,7 +106,8 @@ class LabelledMessage(BaseModel):
         _check_label_or_expect(self)
         for i, f in enumerate(self.flags):
             if f.start is not None and f.end is not None:
-                _check_span(i, f.start, f.end, len(self.text))
+                _check_span(i, f.start, f.end, self.text)
+                _check_evidence(i, f, self.text)
         return self
 
 
@@ -143,14 +144,35 @@ def _check_label_or_expect(r: LabelledMessage) -> None:
         raise ValueError("missing field 'label' (or an 'expect' list of acceptable labels)")
 
 
-def _check_span(i: int, start: int, end: int, n: int) -> None:
-    """A gold span must be a non-empty, forward range inside the text."""
+def _check_span(i: int, start: int, end: int, text: str) -> None:
+    """A gold span must be a non-empty, forward range inside a non-empty text."""
+    n = len(text)
+    if not text:
+        raise ValueError(f"flags.{i}: the record's text is empty, so it can hold no flag (span {start}..{end})")
     if start > end:
         raise ValueError(f"flags.{i}: flag span {start}..{end} is reversed (start must be before end)")
     if start == end:
         raise ValueError(f"flags.{i}: flag span {start}..{end} is empty")
     if end > n:
         raise ValueError(f"flags.{i}: flag span {start}..{end} outside text of {n} characters")
+
+
+def _check_evidence(i: int, f: CorpusFlag, text: str) -> None:
+    """A flag's optional ``evidence`` string must be exactly ``text[start:end]``.
+
+    Every flag of ``corpora/`` carries both (``scripts/build_corpus.py`` writes
+    the evidence it resolved); a mismatch means the offsets or the text were
+    edited by hand afterwards, and the span would score a different substring.
+    """
+    ev = (f.model_extra or {}).get("evidence")
+    if ev is None or f.start is None or f.end is None:
+        return
+    found = text[f.start : f.end]
+    if ev != found:
+        raise ValueError(
+            f"flags.{i}: evidence does not match text[start:end] ({f.start}..{f.end} holds {found!r}, "
+            f"evidence is {ev!r})"
+        )
 
 
 def _resolve_evidence(data: Any) -> Any:
@@ -337,17 +359,29 @@ def load_corpus(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]
         is not JSON or nests too deeply, is not a JSON object, breaks the schema
         (missing field, unknown label, unknown flag kind or a detail of another
         kind, a flag without integer ``start`` and ``end``, a reversed or
-        out-of-text span, both ``label`` and ``expect``, an evidence string not
-        in the text …), or repeats the
+        out-of-text span or a flag on an empty text, an ``evidence`` string
+        that differs from ``text[start:end]`` or, without offsets, is not in
+        the text, both ``label`` and ``expect`` …), or repeats the
         ``id`` of an earlier record of the same call (the message names where
         that id was first seen).
     FileNotFoundError
         If a path does not exist.
     """
+    return _load_corpus(paths, {})
+
+
+def _load_corpus(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]], seen: dict[str, str]
+) -> list[LabelledMessage]:
+    """:func:`load_corpus`, with the ids already read elsewhere: ``seen`` maps id to ``"file:line"``.
+
+    ``seen`` is updated with the ids read, so that a caller reading several
+    files in turn (``wxscreen eval A B``, one report each) refuses an id of B
+    that A already used, naming A's line.
+    """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     out: list[LabelledMessage] = []
-    seen: dict[str, str] = {}  # id -> "file:line" where it was first read
     for p in paths:
         for f in corpus_files(p):
             try:

@@ -9,13 +9,18 @@ import numpy as np
 
 from .._features import Bundle, build_estimators, feature_matrix
 from .._flagmodel import SentenceFlagger
+from .._models import Label
 from .._normalize import NormalizedText, normalize
 from .._tokenize import JiebaTokenizer
 from ._corpus import LabelledMessage, corpus_sha256
 
 __all__ = [
-    "FLAG_FIT", "FLAG_GATES", "FLAG_RISKY_GATES", "FLAG_THRESHOLDS", "HARD_NEGATIVE_WEIGHT", "fit_bundle", "train",
+    "FLAG_FIT", "FLAG_GATES", "FLAG_RISKY_GATES", "FLAG_THRESHOLDS", "HARD_NEGATIVE_WEIGHT", "MIN_RECORDS_PER_LABEL",
+    "fit_bundle", "missing_labels", "too_few_records", "train",
 ]
+
+#: The five labels in LABELS.md §1 order (the order of the enum).
+_LABEL_ORDER: tuple[str, ...] = tuple(lab.value for lab in Label)
 
 #: Options of :meth:`~wxscreen._flagmodel.SentenceFlagger.fit` for the shipped learned flagger.
 #: ``min_df`` 3 (an n-gram must occur in three training sentences) since corpus v7: the model
@@ -70,6 +75,46 @@ FLAG_RISKY_GATES: dict[str, float] = {
 # of recall (off_platform, impersonation) and flags 21 instead of 19 of 653 dev
 # hard negatives with a train-only model, so these values stay. See
 # benchmarks/results/flag_cv.md.
+
+
+#: Records a label needs to be trained on: the classifier's calibration splits the training records
+#: into this many stratified folds (``calibration_cv`` of :func:`wxscreen._features.build_estimators`),
+#: and every fold needs each label present.
+MIN_RECORDS_PER_LABEL = 5
+
+
+def too_few_records(labels: Sequence[str], minimum: int = MIN_RECORDS_PER_LABEL) -> str | None:
+    """Say which labels have too few records to train on, or return None when every one has enough.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        The label of every training record.
+    minimum : int, default=MIN_RECORDS_PER_LABEL
+        Records needed by every label present (the number of calibration folds).
+
+    Returns
+    -------
+    str or None
+        A message naming each label present with fewer than ``minimum``
+        records and its count, and the minimum; None if there is none. A
+        label with no record at all is not named here (see :func:`missing_labels`).
+    """
+    counts = {lab: labels.count(lab) for lab in _LABEL_ORDER if lab in labels}
+    counts.update({lab: labels.count(lab) for lab in sorted(set(labels) - set(_LABEL_ORDER))})
+    small = [f"{lab} has {n}" for lab, n in counts.items() if n < minimum]
+    if not small:
+        return None
+    return (
+        f"too few training records: every label present needs at least {minimum} (the classifier's calibration "
+        f"uses {minimum} stratified folds); {', '.join(small)}"
+    )
+
+
+def missing_labels(labels: Sequence[str]) -> list[str]:
+    """The labels of LABELS.md §1 with no training record (the classifier can never predict them)."""
+    present = set(labels)
+    return [lab for lab in _LABEL_ORDER if lab not in present]
 
 
 def fit_bundle(
@@ -128,6 +173,9 @@ def _fit_classifier(
     sample_weight: Sequence[float] | None = None,
     **params: Any,
 ) -> Bundle:
+    problem = too_few_records(labels, params.get("calibration_cv", MIN_RECORDS_PER_LABEL))
+    if problem:
+        raise ValueError(problem)
     tok = JiebaTokenizer()
     est = build_estimators(seed, **params)
     X = feature_matrix(est["word"], est["char"], tok, norm, fit=True, hidden=hidden)
@@ -185,8 +233,12 @@ def train(
     Raises
     ------
     ValueError
-        If ``records`` is empty ("no records"), a record has no ``label`` or
-        fewer than two labels are present.
+        If ``records`` is empty ("no records"), a record has no ``label``,
+        fewer than two labels are present, or a label present has fewer than
+        :data:`MIN_RECORDS_PER_LABEL` (5) records (:func:`too_few_records`: the
+        message names each such label and its count). A label with no record
+        at all is allowed; the classifier then never predicts it
+        (``wxscreen train`` warns, :func:`missing_labels`).
     """
     if not records:
         raise ValueError("no records to train on (empty training files?)")
