@@ -7,8 +7,10 @@ Steps (deterministic):
    occurrence, or the n-th with "occurrence": n);
 3. drop exact and squashed duplicates (same text after removing spaces,
    punctuation and invisible characters), keeping the first;
-4. group records that share any 15-character run (squashed) — connected
-   components — so near-duplicates can never straddle the split;
+4. group records that share any 15-character run of the text as the screener
+   reads it (Traditional → Simplified, variants, numerals; letters and digits
+   only) — connected components — so near-duplicates, including a Traditional
+   or obfuscated copy, can never straddle the split;
 5. keep every record already in corpora/{train,test}.jsonl on its side (the
    split is sticky across corpus versions: a group holding an earlier test
    record stays in test, one holding an earlier train record in train), then
@@ -37,8 +39,18 @@ SHINGLE = 15
 
 
 def squash(text: str) -> str:
+    """Letters and digits after NFKC: the key for exact and squashed duplicates."""
     text = unicodedata.normalize("NFKC", text)
     return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+
+
+def squash_read(text: str) -> str:
+    """Letters and digits of ``text`` as the screener reads it (Traditional → Simplified, variants,
+    numerals: ``wxscreen._normalize.normalize``), the key for near-duplicate groups, so that a
+    Traditional or obfuscated copy of a train message cannot sit in test (code review 8)."""
+    from wxscreen._normalize import normalize
+
+    return "".join(ch for ch in normalize(text).text if unicodedata.category(ch)[0] in "LN")
 
 
 def resolve(rec: dict) -> dict:
@@ -102,7 +114,7 @@ def main() -> int:
     dsu = DSU(n)
     owner: dict[str, int] = {}
     for i, r in enumerate(recs):
-        s = squash(r["text"])
+        s = squash_read(r["text"])
         for k in range(len(s) - SHINGLE + 1):
             sh = s[k : k + SHINGLE]
             if sh in owner:
@@ -153,7 +165,7 @@ def main() -> int:
                 fh.write(json.dumps(r, ensure_ascii=False) + "\n")
     test_sh = set()
     for r in test:
-        sq = squash(r["text"])
+        sq = squash_read(r["text"])
         test_sh.update(sq[k : k + SHINGLE] for k in range(len(sq) - SHINGLE + 1))
     dev = []
     dev_dropped = 0
@@ -162,7 +174,7 @@ def main() -> int:
             if not line.strip():
                 continue
             r = resolve(json.loads(line))
-            sq = squash(r["text"])
+            sq = squash_read(r["text"])
             if any(sq[k : k + SHINGLE] in test_sh for k in range(len(sq) - SHINGLE + 1)) or r["text"] in seen_text:
                 dev_dropped += 1
                 continue

@@ -22,8 +22,10 @@ FLAG_DETAILS = {
 
 
 def squash(text):
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    """Letters and digits of the text as the screener reads it (T2S, variants, numerals), as the build groups."""
+    from wxscreen._normalize import normalize
+
+    return "".join(ch for ch in normalize(text).text if unicodedata.category(ch)[0] in "LN")
 
 
 def test_sizes_and_balance(corpus):
