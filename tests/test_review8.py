@@ -70,3 +70,15 @@ def test_a_fee_due_after_payout_is_no_fee_first():
     kinds = _kinds("我这边有内部渠道，包下款，放款后收点好处费就行，加我微信详聊。")
     assert not any(k == "advance_fee" for k, _ in kinds)
     assert ("off_platform", "other_chat") in kinds
+
+
+def test_chat_timestamps_know_every_part_of_the_day_the_deadlines_know():
+    # one list (_clock.PARTS_OF_DAY) for chat timestamps and deadlines: 夜里 was missing from chats
+    import datetime as dt
+
+    from wxscreen._chat import _parse_time
+
+    now = dt.datetime(2026, 3, 10, 9, 0)
+    assert _parse_time("2026-03-09 夜里1:30", now, None)[0] == dt.datetime(2026, 3, 10, 1, 30)
+    assert _parse_time("2026-03-09 晚上1:30", now, None)[0] == dt.datetime(2026, 3, 10, 1, 30)
+    assert _parse_time("2026-03-09 傍晚6:05", now, None)[0] == dt.datetime(2026, 3, 9, 18, 5)

@@ -83,7 +83,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from ._clock import wall_clock
+from ._clock import NIGHT, PARTS_OF_DAY, wall_clock
 from ._errors import InvalidInputError
 from ._models import RISKY_LABELS, ChatMessage, ChatQuote, ChatScreening, Label, Screening
 
@@ -92,7 +92,9 @@ if TYPE_CHECKING:  # _screener imports the model machinery; screen_chat imports 
 
 __all__ = ["ParsedMessage", "parse_chat", "screen_chat"]
 
-_AMPM = r"(?:上午|下午|晚上|凌晨|中午|早上|傍晚)"
+# the parts of the day a timestamp may carry: one list with the deadline finders (_clock.py)
+_AMPM = "(?:" + "|".join(sorted(PARTS_OF_DAY, key=len, reverse=True)) + ")"
+_NIGHT_WORDS = "|".join(p for p in NIGHT if p in PARTS_OF_DAY)
 _CLOCK = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
 _TS_FULL = (
     rf"(?:\d{{4}}[/\-.]\d{{1,2}}[/\-.]\d{{1,2}}|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)\s*{_AMPM}?\s*{_CLOCK}"
@@ -307,13 +309,13 @@ def _parse_time(
     hour, minute, sec = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     if hour > 23:
         return None, day  # a WeChat timestamp never says 24:00
-    part = regex.search(r"上午|中午|下午|傍晚|晚上|深夜|半夜|凌晨|早上", ts)
+    part = regex.search(_AMPM, ts)
     hour, days = wall_clock(hour, part.group() if part else None)  # shared with deadlines (_clock.py)
     if days and part is not None:
         # 晚上12:00 (or 0:00) is midnight at the end of that day, i.e. 00:00 of the next one;
         # 晚上1:30 is 01:30 of the next one
         clock = f"{hour:02d}:" + m.group(0).split(":", 1)[1]
-        plain = regex.sub(r"晚上|深夜|半夜", "", ts.replace(m.group(0), clock, 1))
+        plain = regex.sub(_NIGHT_WORDS, "", ts.replace(m.group(0), clock, 1))
         when, sets = _parse_time(plain, now, day)
         if when is None:
             return None, sets
